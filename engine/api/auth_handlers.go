@@ -1,0 +1,56 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+)
+
+const sessionCookie = "mosaic_session"
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	var details []Detail
+	if req.Email == "" {
+		details = append(details, Detail{Path: "/email", Code: "validation_required", Message: "email is required"})
+	}
+	if req.Password == "" {
+		details = append(details, Detail{Path: "/password", Code: "validation_required", Message: "password is required"})
+	}
+	if len(details) > 0 {
+		return newError(fiber.StatusUnprocessableEntity, "validation_failed", "email and password are required", details...)
+	}
+	token, u, err := s.e.Login(c.UserContext(), req.Email, req.Password, c.IP())
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, HTTPOnly: true, SameSite: "Lax",
+		Expires: time.Now().Add(engine.SessionTTL), Path: "/"})
+	return c.JSON(fiber.Map{"token": token, "user": u, "expires_in": int(engine.SessionTTL.Seconds())})
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if h := c.Get(fiber.HeaderAuthorization); len(h) > 7 {
+		token = h[7:]
+	}
+	if err := s.e.Logout(c.UserContext(), token); err != nil {
+		return err
+	}
+	c.ClearCookie(sessionCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) me(c *fiber.Ctx) error {
+	return c.JSON(principal(c).User)
+}

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/engine/schemas"
+	"github.com/mosaic-lowcode/mosaic/forms"
+)
+
+func (s *Server) listDefinitions(c *fiber.Ctx) error {
+	defs, err := s.e.Definitions(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": defs})
+}
+
+func (s *Server) saveDraft(c *fiber.Ctx) error {
+	if _, err := decodeObject(c); err != nil {
+		return err
+	}
+	h, problems, err := s.e.SaveDraft(c.UserContext(), c.Body(), principal(c).Actor())
+	if err != nil {
+		return err
+	}
+	if problems == nil {
+		problems = []forms.Problem{}
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"kind": h.Kind, "key": h.Key, "title": h.Title,
+		"valid": len(problems) == 0, "problems": problems})
+}
+
+func (s *Server) getDraft(c *fiber.Ctx) error {
+	body, err := s.e.Draft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
+}
+
+func (s *Server) validateDraft(c *fiber.Ctx) error {
+	d, err := s.e.DiffDraft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"valid": len(d.Problems) == 0, "problems": d.Problems})
+}
+
+func (s *Server) diffDraft(c *fiber.Ctx) error {
+	d, err := s.e.DiffDraft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+type publishRequest struct {
+	AllowDestructive bool   `json:"allow_destructive"`
+	Note             string `json:"note"`
+	Version          int    `json:"version"`
+}
+
+// readPublishRequest accepts an empty body as "no options".
+func readPublishRequest(c *fiber.Ctx) (publishRequest, error) {
+	var req publishRequest
+	if len(c.Body()) == 0 {
+		return req, nil
+	}
+	if err := decodeStrict(c, &req); err != nil {
+		return req, err
+	}
+	if len(req.Note) > 500 {
+		return req, badRequest("/note", "the note is longer than 500 characters")
+	}
+	return req, nil
+}
+
+func (s *Server) publish(c *fiber.Ctx) error {
+	req, err := readPublishRequest(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.e.Publish(c.UserContext(), c.Params("kind"), c.Params("key"),
+		engine.PublishOptions{AllowDestructive: req.AllowDestructive, Note: req.Note}, principal(c).Actor())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) rollback(c *fiber.Ctx) error {
+	req, err := readPublishRequest(c)
+	if err != nil {
+		return err
+	}
+	if req.Version <= 0 {
+		return newError(fiber.StatusUnprocessableEntity, "validation_failed", "say which version to roll back to",
+			Detail{Path: "/version", Code: "validation_required", Message: "version is required"})
+	}
+	res, err := s.e.Rollback(c.UserContext(), c.Params("kind"), c.Params("key"), req.Version,
+		engine.PublishOptions{AllowDestructive: req.AllowDestructive, Note: req.Note}, principal(c).Actor())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) listVersions(c *fiber.Ctx) error {
+	vs, err := s.e.Versions(c.UserContext(), c.Params("kind"), c.Params("key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": vs})
+}
+
+func (s *Server) getVersion(c *fiber.Ctx) error {
+	n, err := intParam(c, "version")
+	if err != nil {
+		return err
+	}
+	body, v, err := s.e.VersionBody(c.UserContext(), c.Params("kind"), c.Params("key"), int(n))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"kind": v.Kind, "key": v.Key, "version": v.Version, "published_at": v.PublishedAt,
+		"published_by": v.PublishedBy, "note": v.Note, "definition": body})
+}
+
+type importRequest struct {
+	Definitions      []json.RawMessage `json:"definitions"`
+	AllowDestructive bool              `json:"allow_destructive"`
+}
+
+func (s *Server) importDefinitions(c *fiber.Ctx) error {
+	var req importRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	bodies := make([][]byte, len(req.Definitions))
+	for i, d := range req.Definitions {
+		bodies[i] = d
+	}
+	res, err := s.e.Import(c.UserContext(), bodies, engine.PublishOptions{AllowDestructive: req.AllowDestructive}, principal(c).Actor())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": res})
+}
+
+func (s *Server) exportDefinitions(c *fiber.Ctx) error {
+	dir, err := os.MkdirTemp("", "mosaic-export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	paths, err := s.e.Export(c.UserContext(), dir)
+	if err != nil {
+		return err
+	}
+	out := []fiber.Map{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, fiber.Map{"path": filepath.ToSlash(rel), "definition": json.RawMessage(b)})
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (s *Server) schema(c *fiber.Ctx) error {
+	raw, ok := schemas.Raw(c.Params("kind"))
+	if !ok {
+		return newError(fiber.StatusNotFound, "not_found", "there is no schema for kind "+c.Params("kind"))
+	}
+	c.Set(fiber.HeaderContentType, "application/schema+json")
+	return c.Send(raw)
+}

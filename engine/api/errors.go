@@ -1,0 +1,159 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// Detail is one problem in an error response, located by a JSON pointer.
+type Detail struct {
+	Path    string `json:"path"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+}
+
+// apiError is the one error shape of the API. Its cause is kept for the log
+// and never shown.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+	Details []Detail
+	cause   error
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+type errorBody struct {
+	Error struct {
+		Code    string   `json:"code"`
+		Message string   `json:"message"`
+		Details []Detail `json:"details"`
+	} `json:"error"`
+}
+
+func newError(status int, code, msg string, details ...Detail) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg, Details: details}
+}
+
+func badRequest(path, msg string) *apiError {
+	return newError(http.StatusBadRequest, "bad_request", msg, Detail{Path: path, Message: msg})
+}
+
+// toAPIError maps any error to what the client sees. Only errors of known
+// kinds show their text; anything else is logged and shown as a fixed
+// message.
+func toAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	if pl, ok := forms.AsProblems(err); ok {
+		return problemsError(pl)
+	}
+	var fe *forms.FilterError
+	if errors.As(err, &fe) {
+		return newError(http.StatusBadRequest, "invalid_query", fe.Error(), Detail{Path: "/filter", Message: fe.Message, Column: fe.Column})
+	}
+	var fiberErr *fiber.Error
+	if errors.As(err, &fiberErr) {
+		return fiberError(fiberErr)
+	}
+	switch {
+	case errors.Is(err, engine.ErrBadCredentials):
+		return newError(http.StatusUnauthorized, "unauthorized", err.Error())
+	case errors.Is(err, store.ErrNotFound):
+		return newError(http.StatusNotFound, "not_found", publicMessage(err, store.ErrNotFound))
+	case errors.Is(err, store.ErrConflict):
+		return newError(http.StatusConflict, "conflict", publicMessage(err, store.ErrConflict))
+	case errors.Is(err, store.ErrForbidden):
+		return newError(http.StatusForbidden, "forbidden", publicMessage(err, store.ErrForbidden))
+	case errors.Is(err, store.ErrInvalid):
+		return newError(http.StatusBadRequest, "bad_request", publicMessage(err, store.ErrInvalid))
+	case engine.IsTooLarge(err):
+		return newError(http.StatusRequestEntityTooLarge, "too_large", err.Error())
+	}
+	return &apiError{Status: http.StatusInternalServerError, Code: "internal_error",
+		Message: "something went wrong on our side; it has been logged", cause: err}
+}
+
+// publicMessage keeps the sentence our own code wrote after the sentinel and
+// drops any driver text after it.
+func publicMessage(err, kind error) string {
+	msg := err.Error()
+	prefix := kind.Error() + ": "
+	if i := strings.Index(msg, prefix); i >= 0 {
+		msg = msg[i+len(prefix):]
+	}
+	if i := strings.Index(msg, ": ERROR:"); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": constraint failed"); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": UNIQUE constraint"); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": FOREIGN KEY constraint"); i >= 0 {
+		msg = msg[:i]
+	}
+	if msg == "" {
+		msg = kind.Error()
+	}
+	return msg
+}
+
+func problemsError(pl *forms.ProblemList) *apiError {
+	details := make([]Detail, len(pl.Problems))
+	for i, p := range pl.Problems {
+		details[i] = Detail{Path: p.Path, Code: p.Code, Message: p.Message, Line: p.Line, Column: p.Column}
+	}
+	msg := "the input is not valid; see details"
+	if len(details) == 1 {
+		msg = details[0].Message
+	}
+	return newError(http.StatusUnprocessableEntity, "validation_failed", msg, details...)
+}
+
+func fiberError(e *fiber.Error) *apiError {
+	switch e.Code {
+	case http.StatusNotFound:
+		return newError(e.Code, "not_found", "there is no such endpoint; see /api/v1/openapi.json")
+	case http.StatusMethodNotAllowed:
+		return newError(e.Code, "method_not_allowed", "this endpoint does not take that method")
+	case http.StatusRequestEntityTooLarge:
+		return newError(e.Code, "too_large", "the request body is too large")
+	case http.StatusBadRequest:
+		return newError(e.Code, "bad_request", "the request could not be read")
+	}
+	if e.Code >= 500 {
+		return &apiError{Status: http.StatusInternalServerError, Code: "internal_error", Message: "something went wrong on our side", cause: e}
+	}
+	return newError(e.Code, "error", e.Message)
+}
+
+// errorHandler is fiber's error handler: every error leaves as the one shape.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		ae := toAPIError(err)
+		if ae.Status >= 500 {
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		}
+		var body errorBody
+		body.Error.Code, body.Error.Message, body.Error.Details = ae.Code, ae.Message, ae.Details
+		if body.Error.Details == nil {
+			body.Error.Details = []Detail{}
+		}
+		return c.Status(ae.Status).JSON(body)
+	}
+}

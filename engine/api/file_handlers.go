@@ -1,0 +1,48 @@
+package api
+
+import (
+	"fmt"
+	"mime"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *Server) uploadFile(c *fiber.Ctx) error {
+	field := c.Query("field")
+	if field == "" {
+		return badRequest("/field", "name the attachment field: ?field=<key>")
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return badRequest("/file", "send the file as multipart/form-data in a part called \"file\"")
+	}
+	ct := fh.Header.Get(fiber.HeaderContentType)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	r, err := fh.Open()
+	if err != nil {
+		return badRequest("/file", "the uploaded file could not be read")
+	}
+	defer r.Close()
+	f, err := s.e.Upload(c.UserContext(), c.Params("form"), field, fh.Filename, ct, r, principal(c).Actor())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(f)
+}
+
+func (s *Server) downloadFile(c *fiber.Ctx) error {
+	f, r, err := s.e.OpenFile(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	c.Set(fiber.HeaderContentLength, strconv.FormatInt(f.Size, 10))
+	return c.SendStream(r, int(f.Size))
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }

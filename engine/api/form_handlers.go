@@ -1,0 +1,44 @@
+package api
+
+import (
+	"encoding/json"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type formSummary struct {
+	Key         string `json:"key"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Version     int    `json:"version"`
+}
+
+func (s *Server) listForms(c *fiber.Ctx) error {
+	items := []formSummary{}
+	for _, f := range s.e.Snapshot().Forms() {
+		items = append(items, formSummary{Key: f.Form.Key, Title: f.Form.Title, Description: f.Form.Description, Version: f.Version})
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (s *Server) getForm(c *fiber.Ctx) error {
+	f, err := s.e.Form(c.Params("form"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"key": f.Form.Key, "title": f.Form.Title, "version": f.Version,
+		"definition": f.Form}) // RECORDSCHEMA
+}
+
+func (s *Server) getFormVersion(c *fiber.Ctx) error {
+	n, err := intParam(c, "version")
+	if err != nil {
+		return err
+	}
+	body, v, err := s.e.VersionBody(c.UserContext(), "form", c.Params("form"), int(n))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"key": v.Key, "version": v.Version, "published_at": v.PublishedAt,
+		"published_by": v.PublishedBy, "definition": json.RawMessage(body)})
+}

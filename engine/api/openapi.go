@@ -1,0 +1,18 @@
+package api
+
+import (
+	_ "embed"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// openAPIDoc describes every endpoint New registers; openapi_test.go keeps
+// the two in step.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(openAPIDoc)
+}

@@ -1,0 +1,160 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+)
+
+type principalKey struct{}
+
+// authenticate accepts a bearer token or the session cookie set at login.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	token := ""
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else {
+		token = c.Cookies(sessionCookie)
+	}
+	if token == "" {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "sign in first: POST /api/v1/auth/login, then send Authorization: Bearer <token>")
+	}
+	p, err := s.e.Authenticate(c.UserContext(), token)
+	if err != nil {
+		return newError(fiber.StatusUnauthorized, "unauthorized", "the token is invalid or has expired; sign in again")
+	}
+	c.Locals(principalKey{}, p)
+	return c.Next()
+}
+
+func principal(c *fiber.Ctx) *engine.Principal {
+	p, _ := c.Locals(principalKey{}).(*engine.Principal)
+	return p
+}
+
+// decodeObject reads the body as one JSON object, keeping numbers exact.
+func decodeObject(c *fiber.Ctx) (map[string]any, error) {
+	body := c.Body()
+	if err := checkJSONBody(c, body); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, badRequest("", "the body is not valid JSON: "+jsonErrorText(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, badRequest("", "the body has data after the JSON object")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, badRequest("", "the body must be a JSON object")
+	}
+	return obj, nil
+}
+
+// decodeStrict reads the body into v, rejecting unknown properties.
+func decodeStrict(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if err := checkJSONBody(c, body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return badRequest("/"+strings.ReplaceAll(te.Field, ".", "/"), fmt.Sprintf("%s must be %s", te.Field, te.Type))
+		}
+		return badRequest("", "the body is not valid: "+jsonErrorText(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return badRequest("", "the body has data after the JSON object")
+	}
+	return nil
+}
+
+func checkJSONBody(c *fiber.Ctx, body []byte) error {
+	if len(body) > maxJSONBody {
+		return newError(fiber.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body is larger than %d bytes", maxJSONBody))
+	}
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
+		return badRequest("", "send the body as application/json")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("", "the body is empty; send a JSON object")
+	}
+	return nil
+}
+
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s at byte %d", se.Error(), se.Offset)
+	}
+	msg := err.Error()
+	return strings.TrimPrefix(msg, "json: ")
+}
+
+// intParam reads a positive integer path parameter.
+func intParam(c *fiber.Ctx, name string) (int64, error) {
+	v, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, newError(fiber.StatusNotFound, "not_found", fmt.Sprintf("%s must be a positive whole number", name))
+	}
+	return v, nil
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(c *fiber.Ctx, name string, def, max int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return def, nil
+	}
+	v, err := strconv.Atoi(raw)
+	if err != nil || v <= 0 {
+		return 0, badRequest("/"+name, fmt.Sprintf("%s must be a positive whole number", name))
+	}
+	if max > 0 && v > max {
+		return 0, badRequest("/"+name, fmt.Sprintf("%s must be at most %d", name, max))
+	}
+	return v, nil
+}
+
+// ifMatch reads the row version from If-Match ("3", "\"3\"" or W/"3"); 0
+// when absent.
+func ifMatch(c *fiber.Ctx) (int64, error) {
+	raw := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if raw == "" || raw == "*" {
+		return 0, nil
+	}
+	raw = strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
+	v, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, badRequest("/If-Match", "If-Match must be the ETag of the record you read, such as \"3\"")
+	}
+	return v, nil
+}
+
+func setETag(c *fiber.Ctx, version int64) {
+	c.Set(fiber.HeaderETag, fmt.Sprintf("\"%d\"", version))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

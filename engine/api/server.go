@@ -1,0 +1,104 @@
+// Package api serves the engine over HTTP with fiber: the JSON API under
+// /api/v1, health checks and the OpenAPI document. It is the only package
+// that knows HTTP.
+package api
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+)
+
+// maxJSONBody bounds a JSON request body; uploads have their own limit.
+const maxJSONBody = 2 << 20
+
+// Server is the HTTP face of an engine.
+type Server struct {
+	e   *engine.Engine
+	log *slog.Logger
+}
+
+// New builds the fiber app serving e.
+func New(e *engine.Engine) *fiber.App {
+	s := &Server{e: e, log: e.Logger()}
+	app := fiber.New(fiber.Config{
+		AppName:               "mosaic",
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler(s.log),
+		BodyLimit:             64 << 20,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+		// note: fiber reuses request memory; values we keep are copied.
+		Immutable: true,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(s.accessLog)
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", s.openAPI)
+	v1.Post("/auth/login", s.login)
+	v1.Get("/schemas/:kind", s.schema)
+
+	authed := v1.Group("", s.authenticate)
+	authed.Post("/auth/logout", s.logout)
+	authed.Get("/auth/me", s.me)
+
+	authed.Get("/forms", s.listForms)
+	authed.Get("/forms/:form", s.getForm)
+	authed.Get("/forms/:form/versions/:version", s.getFormVersion)
+	authed.Get("/forms/:form/records", s.listRecords)
+	authed.Post("/forms/:form/records", s.createRecord)
+	authed.Post("/forms/:form/records/import", s.importRecords)
+	authed.Get("/forms/:form/records/:id", s.getRecord)
+	authed.Patch("/forms/:form/records/:id", s.updateRecord)
+	authed.Delete("/forms/:form/records/:id", s.deleteRecord)
+	authed.Get("/forms/:form/records/:id/audit", s.recordAudit)
+	authed.Post("/forms/:form/files", s.uploadFile)
+	authed.Get("/files/:id", s.downloadFile)
+
+	authed.Get("/definitions", s.listDefinitions)
+	authed.Post("/definitions", s.saveDraft)
+	authed.Post("/definitions/import", s.importDefinitions)
+	authed.Get("/definitions/export", s.exportDefinitions)
+	authed.Get("/definitions/:kind/:key/draft", s.getDraft)
+	authed.Post("/definitions/:kind/:key/validate", s.validateDraft)
+	authed.Get("/definitions/:kind/:key/diff", s.diffDraft)
+	authed.Post("/definitions/:kind/:key/publish", s.publish)
+	authed.Post("/definitions/:kind/:key/rollback", s.rollback)
+	authed.Get("/definitions/:kind/:key/versions", s.listVersions)
+	authed.Get("/definitions/:kind/:key/versions/:version", s.getVersion)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}
+
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = toAPIError(err).Status
+	}
+	s.log.Debug("http", "method", c.Method(), "path", c.Path(), "status", status, "took", time.Since(start))
+	return err
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if err := s.e.DB().Ping(c.UserContext()); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "forms": len(s.e.Snapshot().Forms())})
+}

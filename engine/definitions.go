@@ -1,0 +1,312 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// KindForm is the kind of form definitions.
+const KindForm = "form"
+
+// Header is what every definition says about itself.
+type Header struct {
+	Kind  string `json:"kind"`
+	Key   string `json:"key"`
+	Title string `json:"title"`
+}
+
+// Checked is a definition that passed the schema and compiled.
+type Checked struct {
+	Header
+	Body     []byte
+	Compiled *forms.Compiled
+}
+
+// Check validates raw against its kind's JSON Schema and compiles it as the
+// given version; forms says which other forms exist. Every mistake is reported
+// in a *forms.ProblemList naming the definition.
+func (e *Engine) Check(raw []byte, version int, set forms.FormSet) (*Checked, error) {
+	sps, err := e.schemas.Validate(raw)
+	if err != nil {
+		return nil, err
+	}
+	var h Header
+	_ = json.Unmarshal(raw, &h)
+	subject := "definition"
+	if h.Kind != "" || h.Key != "" {
+		subject = h.Kind + "/" + h.Key
+	}
+	if len(sps) > 0 {
+		pl := &forms.ProblemList{Subject: subject}
+		for _, p := range sps {
+			pl.Problems = append(pl.Problems, forms.Problem{Path: p.Path, Code: p.Code, Message: p.Message})
+		}
+		return nil, pl
+	}
+	f, err := forms.Parse(raw)
+	if err != nil {
+		return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+	}
+	c, err := forms.Compile(f, version, set, e.types)
+	if err != nil {
+		return nil, err
+	}
+	return &Checked{Header: h, Body: compact(raw), Compiled: c}, nil
+}
+
+func compact(raw []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return raw
+	}
+	return b.Bytes()
+}
+
+// SaveDraft stores raw as the draft of its definition, whatever its state, and
+// returns the problems that would stop it from being published.
+func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (Header, []forms.Problem, error) {
+	var h Header
+	if err := json.Unmarshal(raw, &h); err != nil || h.Kind == "" || h.Key == "" {
+		_, err := e.Check(raw, 1, e.Snapshot())
+		if pl, ok := forms.AsProblems(err); ok {
+			return h, nil, pl
+		}
+		return h, nil, invalid("/", "a definition is a JSON object with kind and key")
+	}
+	if msg := forms.CheckKey(h.Key, false); msg != "" {
+		return h, nil, invalid("/key", msg)
+	}
+	if h.Kind != KindForm {
+		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form", h.Kind))
+	}
+	err := e.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := e.db.SaveDraft(ctx, &store.Draft{Kind: h.Kind, Key: h.Key, Body: string(compact(raw)),
+			UpdatedAt: time.Now().UTC(), UpdatedBy: actor.ID}); err != nil {
+			return err
+		}
+		return e.db.Append(ctx, &store.AuditEntry{ActorID: actor.ID, Action: "definition.draft",
+			TargetKind: h.Kind, TargetKey: h.Key, Summary: "saved draft"})
+	})
+	if err != nil {
+		return h, nil, err
+	}
+	_, cerr := e.Check(raw, e.nextVersion(ctx, h.Kind, h.Key), e.Snapshot())
+	if pl, ok := forms.AsProblems(cerr); ok {
+		return h, pl.Problems, nil
+	}
+	return h, nil, cerr
+}
+
+func (e *Engine) nextVersion(ctx context.Context, kind, key string) int {
+	vs, err := e.db.Versions(ctx, kind, key)
+	if err != nil || len(vs) == 0 {
+		return 1
+	}
+	return vs[0].Version + 1
+}
+
+// invalid is a one-problem validation error.
+func invalid(path, msg string) error {
+	return &forms.ProblemList{Subject: "request", Problems: []forms.Problem{{Path: path, Code: "validation_invalid_value", Message: msg}}}
+}
+
+// PublishOptions tune a publish.
+type PublishOptions struct {
+	// AllowDestructive lets the migration drop columns or change types,
+	// losing the values it reports.
+	AllowDestructive bool
+	Note             string
+}
+
+// PublishResult says what a publish did.
+type PublishResult struct {
+	Kind    string       `json:"kind"`
+	Key     string       `json:"key"`
+	Version int          `json:"version"`
+	Steps   []forms.Step `json:"steps"`
+	// Unchanged is set when the body equals the live version, so nothing was
+	// published.
+	Unchanged bool `json:"unchanged,omitempty"`
+}
+
+// Publish publishes the draft of (kind, key).
+func (e *Engine) Publish(ctx context.Context, kind, key string, opts PublishOptions, actor forms.Actor) (*PublishResult, error) {
+	d, err := e.db.DraftOf(ctx, kind, key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: there is no draft of %s/%s to publish; save one first", store.ErrNotFound, kind, key)
+	}
+	res, err := e.publishBodies(ctx, [][]byte{[]byte(d.Body)}, opts, actor)
+	if err != nil {
+		return nil, err
+	}
+	return &res[0], nil
+}
+
+// Rollback publishes the body of an older version as a new version.
+func (e *Engine) Rollback(ctx context.Context, kind, key string, version int, opts PublishOptions, actor forms.Actor) (*PublishResult, error) {
+	v, err := e.db.Version(ctx, kind, key, version)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s/%s has no version %d", store.ErrNotFound, kind, key, version)
+	}
+	if opts.Note == "" {
+		opts.Note = fmt.Sprintf("rollback to version %d", version)
+	}
+	res, err := e.publishBodies(ctx, [][]byte{[]byte(v.Body)}, opts, actor)
+	if err != nil {
+		return nil, err
+	}
+	return &res[0], nil
+}
+
+// publishBodies checks every body, then publishes them all in one
+// transaction, in an order where relation targets come first. Nothing is
+// published unless everything is valid; all problems are reported together.
+func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts PublishOptions, actor forms.Actor) ([]PublishResult, error) {
+	e.publishMu.Lock()
+	defer e.publishMu.Unlock()
+	live := e.Snapshot()
+	checked, err := e.checkBatch(ctx, bodies, live)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]PublishResult, 0, len(checked))
+	next := live
+	err = e.db.WithTx(ctx, func(ctx context.Context) error {
+		results = results[:0]
+		next = live
+		for _, c := range checked {
+			res, err := e.publishOne(ctx, c, live, opts, actor)
+			if err != nil {
+				return err
+			}
+			if !res.Unchanged {
+				next = next.withForm(c.Compiled)
+			}
+			results = append(results, *res)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.snapshot.Store(next)
+	return results, nil
+}
+
+func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot) ([]*Checked, error) {
+	set := formSet{live: live, batch: map[string]bool{}}
+	for _, b := range bodies {
+		var h Header
+		if json.Unmarshal(b, &h) == nil && h.Kind == KindForm {
+			set.batch[h.Key] = true
+		}
+	}
+	all := &forms.ProblemList{Subject: "definitions"}
+	var checked []*Checked
+	for _, b := range bodies {
+		var h Header
+		_ = json.Unmarshal(b, &h)
+		c, err := e.Check(b, e.nextVersion(ctx, h.Kind, h.Key), set)
+		if pl, ok := forms.AsProblems(err); ok {
+			for _, p := range pl.Problems {
+				p.Path = "/" + pl.Subject + p.Path
+				all.Problems = append(all.Problems, p)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		checked = append(checked, c)
+	}
+	if len(all.Problems) > 0 {
+		return nil, all
+	}
+	return orderByRelations(checked)
+}
+
+// orderByRelations sorts forms so each comes after the forms it links to.
+func orderByRelations(list []*Checked) ([]*Checked, error) {
+	byKey := map[string]*Checked{}
+	for _, c := range list {
+		if byKey[c.Key] != nil {
+			return nil, invalid("/"+c.Kind+"/"+c.Key, "the same definition appears twice")
+		}
+		byKey[c.Key] = c
+	}
+	var out []*Checked
+	state := map[string]int{}
+	var visit func(c *Checked) error
+	visit = func(c *Checked) error {
+		switch state[c.Key] {
+		case 1:
+			return invalid("/form/"+c.Key, "forms link to each other in a cycle; publish one of them first without the relation")
+		case 2:
+			return nil
+		}
+		state[c.Key] = 1
+		for _, t := range relationTargets(c.Compiled) {
+			if dep := byKey[t]; dep != nil && t != c.Key {
+				if err := visit(dep); err != nil {
+					return err
+				}
+			}
+		}
+		state[c.Key] = 2
+		out = append(out, c)
+		return nil
+	}
+	for _, c := range list {
+		if err := visit(c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func relationTargets(c *forms.Compiled) []string {
+	var out []string
+	for _, f := range c.Fields() {
+		if f.Target != "" {
+			out = append(out, f.Target)
+		}
+		if f.Child != nil {
+			out = append(out, relationTargets(f.Child)...)
+		}
+	}
+	return out
+}
+
+// publishOne stores a new version of c and migrates its tables, inside ctx's
+// transaction.
+func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opts PublishOptions, actor forms.Actor) (*PublishResult, error) {
+	res := &PublishResult{Kind: c.Kind, Key: c.Key}
+	prev, err := e.db.Versions(ctx, c.Kind, c.Key)
+	if err != nil {
+		return nil, err
+	}
+	if len(prev) > 0 && prev[0].Body == string(c.Body) {
+		res.Version, res.Unchanged = prev[0].Version, true
+		return res, nil
+	}
+	old, _ := live.Form(c.Key)
+	steps := forms.PlanMigration(old, c.Compiled)
+	if err := e.records.Migrate(ctx, steps, opts.AllowDestructive); err != nil {
+		return nil, err
+	}
+	res.Version, res.Steps = c.Compiled.Version, steps
+	if err := e.db.AddVersion(ctx, &store.DefinitionVersion{Kind: c.Kind, Key: c.Key, Version: res.Version,
+		Body: string(c.Body), PublishedBy: actor.ID, PublishedAt: time.Now().UTC(), Note: opts.Note}); err != nil {
+		return nil, err
+	}
+	changes, _ := json.Marshal(steps)
+	return res, e.db.Append(ctx, &store.AuditEntry{ActorID: actor.ID, Action: "definition.publish",
+		TargetKind: c.Kind, TargetKey: c.Key, Changes: string(changes),
+		Summary: fmt.Sprintf("published version %d (%d migration step(s))", res.Version, len(steps))})
+}

@@ -1,0 +1,138 @@
+// Package engine is Mosaic's composition root: it owns the database, loads
+// and publishes definitions into the live registry, and offers the domain
+// operations (records, definitions, users) that engine/api serves over HTTP.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mosaic-lowcode/mosaic/engine/schemas"
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// Config is what the engine needs to start; cmd/mosaic fills it from flags
+// and environment.
+type Config struct {
+	// DataDir holds the SQLite file (when DSN is empty) and uploaded files.
+	DataDir string
+	// DSN is a postgres:// URL or an SQLite file path; empty means
+	// DataDir/mosaic.db.
+	DSN string
+	// MaxUploadBytes bounds one uploaded file (attachment fields may set less).
+	MaxUploadBytes int64
+	Logger         *slog.Logger
+}
+
+// Engine is a running Mosaic.
+type Engine struct {
+	cfg       Config
+	db        *store.DB
+	types     forms.Types
+	schemas   *schemas.Validator
+	snapshot  atomic.Pointer[Snapshot]
+	publishMu sync.Mutex // serialises snapshot swaps
+	records   *forms.RecordStore
+	files     *FileStore
+	log       *slog.Logger
+}
+
+// Open starts an engine: it opens the database, creates the system tables and
+// loads every published definition.
+func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.DataDir == "" {
+		cfg.DataDir = "mosaic_data"
+	}
+	if cfg.DSN == "" {
+		cfg.DSN = filepath.Join(cfg.DataDir, "mosaic.db")
+	}
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = 25 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	db, err := store.Open(ctx, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.MigrateSystem(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	v, err := schemas.New()
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, db: db, types: forms.DefaultTypes(), schemas: v, log: cfg.Logger,
+		files: &FileStore{Dir: filepath.Join(cfg.DataDir, "files")}}
+	e.snapshot.Store(newSnapshot())
+	e.records = forms.NewRecordStore(db, resolver{e})
+	if err := e.Reload(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// DB is the engine's database, for health checks and tests.
+func (e *Engine) DB() *store.DB { return e.db }
+
+// Snapshot returns the live registry.
+func (e *Engine) Snapshot() *Snapshot { return e.snapshot.Load() }
+
+// Logger is the engine's logger.
+func (e *Engine) Logger() *slog.Logger { return e.log }
+
+// resolver lets the record store follow relations through whatever snapshot
+// is live at the time.
+type resolver struct{ e *Engine }
+
+func (r resolver) Form(key string) (*forms.Compiled, bool) { return r.e.Snapshot().Form(key) }
+
+// Reload rebuilds the live registry from the newest published version of
+// every definition.
+func (e *Engine) Reload(ctx context.Context) error {
+	latest, err := e.db.LatestVersions(ctx)
+	if err != nil {
+		return err
+	}
+	parsed := map[string]*forms.Form{}
+	versions := map[string]int{}
+	for _, v := range latest {
+		if v.Kind != KindForm {
+			continue
+		}
+		f, err := forms.Parse([]byte(v.Body))
+		if err != nil {
+			return fmt.Errorf("stored form %s v%d: %w", v.Key, v.Version, err)
+		}
+		parsed[v.Key], versions[v.Key] = f, v.Version
+	}
+	set := formSet{live: newSnapshot(), batch: map[string]bool{}}
+	for k := range parsed {
+		set.batch[k] = true
+	}
+	snap := newSnapshot()
+	for k, f := range parsed {
+		c, err := forms.Compile(f, versions[k], set, e.types)
+		if err != nil {
+			return fmt.Errorf("stored form %s v%d no longer compiles: %w", k, versions[k], err)
+		}
+		snap.forms[k] = c
+	}
+	e.publishMu.Lock()
+	e.snapshot.Store(snap)
+	e.publishMu.Unlock()
+	return nil
+}

@@ -1,0 +1,264 @@
+package forms
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// Resolver finds the compiled form of a key in the live registry; the record
+// store uses it to follow relations.
+type Resolver interface {
+	Form(key string) (*Compiled, bool)
+}
+
+// RecordStore reads and writes form records in their tables, keeping the audit
+// log in the same transaction as every write.
+type RecordStore struct {
+	db    *store.DB
+	forms Resolver
+	now   func() time.Time
+}
+
+// NewRecordStore returns a record store over db; forms resolves relation
+// targets.
+func NewRecordStore(db *store.DB, forms Resolver) *RecordStore {
+	return &RecordStore{db: db, forms: forms, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// Create validates w and stores the new record with its line items, formulas
+// and auto-numbers filled in. It returns the stored record.
+func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record, error) {
+	w.Prev = nil
+	var out Record
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		rec, err := c.Validate(w)
+		if err != nil {
+			return err
+		}
+		if err := s.checkReferences(ctx, c, rec, 0); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := s.assignAutoNumbers(ctx, c, rec, now); err != nil {
+			return err
+		}
+		rec["created_at"], rec["updated_at"] = now, now
+		rec["created_by"], rec["updated_by"], rec["owner"] = w.Actor.ID, w.Actor.ID, w.Actor.ID
+		rec["row_version"], rec["form_version"] = int64(1), int64(c.Version)
+		rec["flow_status"] = ""
+		values, err := c.rowValues(rec, true)
+		if err != nil {
+			return err
+		}
+		id, err := s.db.Insert(ctx, c.Table, values)
+		if err != nil {
+			return err
+		}
+		rec["id"] = id
+		if err := s.writeChildren(ctx, c, rec, nil); err != nil {
+			return err
+		}
+		out = rec
+		return s.audit(ctx, c, "record.create", w.Actor.ID, id, nil, rec)
+	})
+	return out, err
+}
+
+// Update applies w.Input to the record with id. When expectVersion is not
+// zero it must equal the stored row version, otherwise the update fails with
+// store.ErrConflict (someone else saved first).
+func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion int64, w Write) (Record, error) {
+	var out Record
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		prev, err := s.Get(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if expectVersion != 0 && prev.RowVersion() != expectVersion {
+			return fmt.Errorf("%w: the record was changed by someone else (version %d, you sent %d); reload it and try again",
+				store.ErrConflict, prev.RowVersion(), expectVersion)
+		}
+		w.Prev = prev
+		rec, err := c.Validate(w)
+		if err != nil {
+			return err
+		}
+		if err := s.checkReferences(ctx, c, rec, id); err != nil {
+			return err
+		}
+		rec["updated_at"], rec["updated_by"] = s.now(), w.Actor.ID
+		rec["row_version"], rec["form_version"] = prev.RowVersion()+1, int64(c.Version)
+		values, err := c.rowValues(rec, false)
+		if err != nil {
+			return err
+		}
+		n, err := s.db.Update(ctx, c.Table, store.And(
+			store.Compare("id", store.OpEq, id), store.Compare("row_version", store.OpEq, prev.RowVersion())), values)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: the record was changed by someone else; reload it and try again", store.ErrConflict)
+		}
+		if err := s.writeChildren(ctx, c, rec, w.Input); err != nil {
+			return err
+		}
+		out = rec
+		return s.audit(ctx, c, "record.update", w.Actor.ID, id, prev, rec)
+	})
+	return out, err
+}
+
+// Delete removes the record with id and its line items. expectVersion works
+// as in Update.
+func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion int64, actor Actor) error {
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		prev, err := s.Get(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if expectVersion != 0 && prev.RowVersion() != expectVersion {
+			return fmt.Errorf("%w: the record was changed by someone else; reload it and try again", store.ErrConflict)
+		}
+		if _, err := s.db.Delete(ctx, c.Table, store.Compare("id", store.OpEq, id)); err != nil {
+			return err
+		}
+		return s.audit(ctx, c, "record.delete", actor.ID, id, prev, nil)
+	})
+}
+
+// Get reads one record with its line items.
+func (s *RecordStore) Get(ctx context.Context, c *Compiled, id int64) (Record, error) {
+	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: store.Compare("id", store.OpEq, id), Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%w: %s record %d does not exist", store.ErrNotFound, c.Form.Key, id)
+	}
+	recs, err := s.decodeAll(ctx, c, rows, nil)
+	if err != nil {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+// rowValues lists the column values of rec for an insert (all columns) or an
+// update (everything but the creation columns).
+func (c *Compiled) rowValues(rec Record, insert bool) ([]store.Value, error) {
+	var vals []store.Value
+	sys := []string{"updated_at", "updated_by", "row_version", "form_version"}
+	if insert {
+		sys = append(sys, "created_at", "created_by", "owner", "flow_status")
+	}
+	if c.parent != nil {
+		sys = nil
+	}
+	for _, k := range sys {
+		vals = append(vals, store.Value{Column: store.MustIdent(k), Value: rec[k]})
+	}
+	for _, f := range c.fields {
+		if f.Column == "" {
+			continue
+		}
+		var dbv any
+		if v := rec[f.Key]; v != nil {
+			var err error
+			if dbv, err = f.Kind.ToDB(f.Field, v); err != nil {
+				return nil, fmt.Errorf("field %s: %w", f.Key, err)
+			}
+		}
+		vals = append(vals, store.Value{Column: f.Column, Value: dbv})
+	}
+	return vals, nil
+}
+
+// writeChildren stores the line items of rec. On update (input not nil) the
+// rows of each sub-table named in the input are replaced; others are kept.
+func (s *RecordStore) writeChildren(ctx context.Context, c *Compiled, rec Record, input map[string]any) error {
+	for _, f := range c.fields {
+		if f.Child == nil {
+			continue
+		}
+		if input != nil {
+			if _, touched := input[f.Key]; !touched {
+				continue
+			}
+			if _, err := s.db.Delete(ctx, f.Child.Table, store.Compare("parent_id", store.OpEq, rec.ID())); err != nil {
+				return err
+			}
+		}
+		rows, _ := rec[f.Key].([]Record)
+		for i, row := range rows {
+			vals, err := f.Child.rowValues(row, true)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, store.Value{Column: "parent_id", Value: rec.ID()}, store.Value{Column: "position", Value: int64(i)})
+			id, err := s.db.Insert(ctx, f.Child.Table, vals)
+			if err != nil {
+				return err
+			}
+			row["id"] = id
+		}
+	}
+	return nil
+}
+
+func (s *RecordStore) assignAutoNumbers(ctx context.Context, c *Compiled, rec Record, now time.Time) error {
+	for _, f := range c.fields {
+		if f.Field.Type != "auto_number" {
+			continue
+		}
+		seq, err := s.db.NextInSequence(ctx, c.Form.Key+"."+f.Key, autoNumberPeriod(f.Format, now))
+		if err != nil {
+			return err
+		}
+		rec[f.Key] = formatAutoNumber(f.Format, now, seq)
+	}
+	return nil
+}
+
+// audit appends the write to the audit log with a field-level before/after.
+func (s *RecordStore) audit(ctx context.Context, c *Compiled, action string, actor, id int64, before, after Record) error {
+	changes := c.Diff(before, after)
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	return s.db.Append(ctx, &store.AuditEntry{
+		ActorID: actor, Action: action, TargetKind: "form", TargetKey: c.Form.Key, RecordID: id,
+		Changes: string(b), Summary: fmt.Sprintf("%s %s #%d (%d field(s))", action, c.Form.Key, id, len(changes)),
+	})
+}
+
+// Change is one field's value before and after a write, in API form.
+type Change struct {
+	Before any `json:"before"`
+	After  any `json:"after"`
+}
+
+// Diff lists the fields whose value differs between before and after (either
+// may be nil), in API form.
+func (c *Compiled) Diff(before, after Record) map[string]Change {
+	out := map[string]Change{}
+	for _, f := range c.fields {
+		var b, a any
+		if before != nil {
+			b = c.fieldJSON(f, before[f.Key])
+		}
+		if after != nil {
+			a = c.fieldJSON(f, after[f.Key])
+		}
+		bj, _ := json.Marshal(b)
+		aj, _ := json.Marshal(a)
+		if string(bj) != string(aj) {
+			out[f.Key] = Change{Before: b, After: a}
+		}
+	}
+	return out
+}

@@ -1,0 +1,211 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// maxPerPage bounds one list page.
+const maxPerPage = 500
+
+// ListQuery asks for one page of records.
+type ListQuery struct {
+	Filter  string
+	Sort    string
+	Page    int // from 1
+	PerPage int
+	// Fields limits the fields loaded and returned (nil: all).
+	Fields []string
+	// SkipTotal leaves Total at -1 instead of counting.
+	SkipTotal bool
+	Actor     Actor
+}
+
+// ListResult is one page of records.
+type ListResult struct {
+	Items []Record
+	Total int64
+}
+
+// List returns one page of records matching q.
+func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListResult, error) {
+	where, err := c.Filter(q.Filter, q.Actor)
+	if err != nil {
+		return ListResult{}, err
+	}
+	order, err := c.Sort(q.Sort)
+	if err != nil {
+		return ListResult{}, err
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = 20
+	}
+	if q.PerPage > maxPerPage {
+		q.PerPage = maxPerPage
+	}
+	if q.Page <= 0 {
+		q.Page = 1
+	}
+	only, cols, err := c.selection(q.Fields)
+	if err != nil {
+		return ListResult{}, err
+	}
+	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Columns: cols, Where: where, OrderBy: order,
+		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
+	if err != nil {
+		return ListResult{}, err
+	}
+	items, err := s.decodeAll(ctx, c, rows, only)
+	if err != nil {
+		return ListResult{}, err
+	}
+	res := ListResult{Items: items, Total: -1}
+	if !q.SkipTotal {
+		if res.Total, err = s.db.Count(ctx, c.Table, where); err != nil {
+			return ListResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// selection resolves a field list into the set to return and the columns to
+// load.
+func (c *Compiled) selection(fields []string) (map[string]bool, []store.Ident, error) {
+	if len(fields) == 0 {
+		return nil, nil, nil
+	}
+	only := map[string]bool{"id": true}
+	cols := []store.Ident{"id"}
+	for _, k := range fields {
+		if only[k] {
+			continue
+		}
+		only[k] = true
+		if isSystemColumn(k) {
+			cols = append(cols, store.MustIdent(k))
+			continue
+		}
+		f, ok := c.byKey[k]
+		if !ok {
+			return nil, nil, &ProblemList{Subject: "fields", Problems: []Problem{
+				problem("/fields", CodeUnknownField, "there is no field %q in form %s", k, c.Form.Key)}}
+		}
+		if f.Column != "" {
+			cols = append(cols, f.Column)
+		}
+	}
+	return only, cols, nil
+}
+
+// decodeAll turns rows into records and loads the line items of all of them
+// with one query per sub-table.
+func (s *RecordStore) decodeAll(ctx context.Context, c *Compiled, rows []store.Row, only map[string]bool) ([]Record, error) {
+	recs := make([]Record, len(rows))
+	ids := make([]any, len(rows))
+	byID := make(map[int64]Record, len(rows))
+	for i, row := range rows {
+		rec, err := c.decode(row)
+		if err != nil {
+			return nil, err
+		}
+		recs[i], ids[i] = rec, rec.ID()
+		byID[rec.ID()] = rec
+	}
+	if len(recs) == 0 {
+		return recs, nil
+	}
+	for _, f := range c.fields {
+		if f.Child == nil || (only != nil && !only[f.Key]) {
+			continue
+		}
+		childRows, err := s.db.Select(ctx, store.Query{Table: f.Child.Table, Where: store.In("parent_id", ids, false),
+			OrderBy: []store.Order{{Column: "parent_id"}, {Column: "position"}}})
+		if err != nil {
+			return nil, err
+		}
+		for _, cr := range childRows {
+			row, err := f.Child.decode(cr)
+			if err != nil {
+				return nil, err
+			}
+			parentID, _ := fromDBInt(cr["parent_id"])
+			if p := byID[parentID.(int64)]; p != nil {
+				list, _ := p[f.Key].([]Record)
+				p[f.Key] = append(list, row)
+			}
+		}
+	}
+	return recs, nil
+}
+
+// decode turns one table row into a record.
+func (c *Compiled) decode(row store.Row) (Record, error) {
+	rec := make(Record, len(row))
+	for k, v := range row {
+		switch k {
+		case "id", "created_by", "updated_by", "owner", "row_version", "form_version":
+			n, err := fromDBInt(v)
+			if err != nil {
+				return nil, err
+			}
+			if n != nil {
+				rec[k] = n
+			}
+		case "created_at", "updated_at":
+			t, err := timeFromDB(v)
+			if err != nil {
+				return nil, err
+			}
+			if t != nil {
+				rec[k] = t.(time.Time)
+			}
+		case "flow_status":
+			rec[k], _ = fromDBString(v)
+		}
+	}
+	for _, f := range c.fields {
+		if f.Column == "" {
+			continue
+		}
+		raw, ok := row[string(f.Column)]
+		if !ok || raw == nil {
+			continue
+		}
+		v, err := f.Kind.FromDB(f.Field, raw)
+		if err != nil {
+			return nil, fmt.Errorf("read %s.%s: %w", c.Form.Key, f.Key, err)
+		}
+		if v != nil {
+			rec[f.Key] = v
+		}
+	}
+	return rec, nil
+}
+
+// GetMany reads the records with the given ids (missing ones are left out),
+// without their line items; expand uses it to follow relations in one query.
+func (s *RecordStore) GetMany(ctx context.Context, c *Compiled, ids []int64) (map[int64]Record, error) {
+	out := map[int64]Record{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vals := make([]any, len(ids))
+	for i, id := range ids {
+		vals[i] = id
+	}
+	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: store.In("id", vals, false)})
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		rec, err := c.decode(row)
+		if err != nil {
+			return nil, err
+		}
+		out[rec.ID()] = rec
+	}
+	return out, nil
+}

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// MigrateSystem creates or updates the engine's own tables.
+func (db *DB) MigrateSystem(ctx context.Context) error {
+	return db.Migrate(ctx, SystemModels()...)
+}
+
+// CreateUser inserts u and sets its ID.
+func (db *DB) CreateUser(ctx context.Context, u *User) error {
+	return translate(db.conn(ctx).Create(u).Error)
+}
+
+// UserByEmail finds a user by e-mail address.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := db.conn(ctx).Where("email = ?", email).Take(&u).Error
+	return &u, translate(err)
+}
+
+// UserByID finds a user by id.
+func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := db.conn(ctx).Where("id = ?", id).Take(&u).Error
+	return &u, translate(err)
+}
+
+// CountUsers counts every user.
+func (db *DB) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&User{}).Count(&n).Error
+	return n, translate(err)
+}
+
+// CreateSession stores a session.
+func (db *DB) CreateSession(ctx context.Context, s *Session) error {
+	return translate(db.conn(ctx).Create(s).Error)
+}
+
+// SessionByTokenHash finds a live (unrevoked, unexpired) session.
+func (db *DB) SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
+	var s Session
+	err := db.conn(ctx).Where("token_hash = ? AND revoked_at IS NULL AND expires_at > ?", hash, now).Take(&s).Error
+	return &s, translate(err)
+}
+
+// RevokeSession marks the session with hash as revoked.
+func (db *DB) RevokeSession(ctx context.Context, hash string, now time.Time) error {
+	return translate(db.conn(ctx).Model(&Session{}).Where("token_hash = ?", hash).Update("revoked_at", now).Error)
+}
+
+// SaveDraft creates or replaces the draft of (d.Kind, d.Key).
+func (db *DB) SaveDraft(ctx context.Context, d *Draft) error {
+	return translate(db.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "kind"}, {Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"body", "updated_at", "updated_by"}),
+	}).Create(d).Error)
+}
+
+// DraftOf returns the draft of a definition.
+func (db *DB) DraftOf(ctx context.Context, kind, key string) (*Draft, error) {
+	var d Draft
+	err := db.conn(ctx).Where("kind = ? AND key = ?", kind, key).Take(&d).Error
+	return &d, translate(err)
+}
+
+// Drafts lists every draft, ordered by kind and key.
+func (db *DB) Drafts(ctx context.Context) ([]Draft, error) {
+	var ds []Draft
+	err := db.conn(ctx).Order("kind, key").Find(&ds).Error
+	return ds, translate(err)
+}
+
+// DeleteDraft removes the draft of a definition.
+func (db *DB) DeleteDraft(ctx context.Context, kind, key string) error {
+	return translate(db.conn(ctx).Where("kind = ? AND key = ?", kind, key).Delete(&Draft{}).Error)
+}
+
+// AddVersion stores v; a concurrent publish of the same version number fails
+// with ErrConflict.
+func (db *DB) AddVersion(ctx context.Context, v *DefinitionVersion) error {
+	return translate(db.conn(ctx).Create(v).Error)
+}
+
+// Versions lists the published versions of a definition, newest first.
+func (db *DB) Versions(ctx context.Context, kind, key string) ([]DefinitionVersion, error) {
+	var vs []DefinitionVersion
+	err := db.conn(ctx).Where("kind = ? AND key = ?", kind, key).Order("version DESC").Find(&vs).Error
+	return vs, translate(err)
+}
+
+// Version returns one published version.
+func (db *DB) Version(ctx context.Context, kind, key string, version int) (*DefinitionVersion, error) {
+	var v DefinitionVersion
+	err := db.conn(ctx).Where("kind = ? AND key = ? AND version = ?", kind, key, version).Take(&v).Error
+	return &v, translate(err)
+}
+
+// LatestVersions returns the newest version of every published definition.
+func (db *DB) LatestVersions(ctx context.Context) ([]DefinitionVersion, error) {
+	var vs []DefinitionVersion
+	err := db.conn(ctx).Raw(`SELECT v.* FROM mosaic_definition_versions v
+		JOIN (SELECT kind, key, MAX(version) AS version FROM mosaic_definition_versions GROUP BY kind, key) m
+		ON v.kind = m.kind AND v.key = m.key AND v.version = m.version
+		ORDER BY v.kind, v.key`).Scan(&vs).Error
+	return vs, translate(err)
+}
+
+// Append writes one audit entry; call it inside the transaction of the write
+// it records.
+func (db *DB) Append(ctx context.Context, e *AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	return translate(db.conn(ctx).Create(e).Error)
+}
+
+// AuditOf lists the audit entries of one target (and record, when recordID is
+// not zero), newest first.
+func (db *DB) AuditOf(ctx context.Context, kind, key string, recordID int64, limit int) ([]AuditEntry, error) {
+	var es []AuditEntry
+	q := db.conn(ctx).Where("target_kind = ? AND target_key = ?", kind, key)
+	if recordID != 0 {
+		q = q.Where("record_id = ?", recordID)
+	}
+	err := q.Order("id DESC").Limit(limit).Find(&es).Error
+	return es, translate(err)
+}
+
+// NextInSequence increments and returns the counter (name, period) atomically;
+// two concurrent callers never get the same value.
+func (db *DB) NextInSequence(ctx context.Context, name, period string) (int64, error) {
+	var v int64
+	err := db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, 1)
+		ON CONFLICT (name, period) DO UPDATE SET value = mosaic_sequences.value + 1
+		RETURNING value`, name, period).Scan(&v).Error
+	return v, translate(err)
+}
+
+// CreateFile stores an attachment's metadata.
+func (db *DB) CreateFile(ctx context.Context, f *File) error {
+	return translate(db.conn(ctx).Create(f).Error)
+}
+
+// FilesByID returns the attachments with the given ids.
+func (db *DB) FilesByID(ctx context.Context, ids []string) ([]File, error) {
+	var fs []File
+	if len(ids) == 0 {
+		return fs, nil
+	}
+	err := db.conn(ctx).Where("id IN ?", ids).Find(&fs).Error
+	return fs, translate(err)
+}

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+type txKey struct{}
+
+type txState struct {
+	db          *DB
+	gorm        *gorm.DB
+	afterCommit []func()
+}
+
+// WithTx runs fn in a transaction carried by the context it is given; every
+// store call made with that context joins it. A nested WithTx joins the outer
+// transaction. fn's error rolls everything back; functions registered with
+// AfterCommit run only once the outermost transaction has committed.
+func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*txState); ok && tx.db == db {
+		return fn(ctx)
+	}
+	state := &txState{db: db}
+	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		state.gorm = g
+		return fn(context.WithValue(ctx, txKey{}, state))
+	})
+	if err != nil {
+		return translate(err)
+	}
+	for _, f := range state.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit registers f to run after the transaction in ctx commits, or at
+// once when ctx carries no transaction. Use it for in-memory effects (swapping
+// the registry, waking workers) that must not happen if the write rolls back.
+func AfterCommit(ctx context.Context, f func()) {
+	if tx, ok := ctx.Value(txKey{}).(*txState); ok {
+		tx.afterCommit = append(tx.afterCommit, f)
+		return
+	}
+	f()
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*txState)
+	return ok
+}
