@@ -82,13 +82,12 @@ func Compile(form *Form, version int, forms FormSet, types Types) (*Compiled, er
 		return nil, err
 	}
 	c := &Compiled{Form: form, Version: version, Table: table}
+	// note: expressions are compiled even when some fields are wrong, so one
+	// publish attempt reports every mistake; a field that failed is simply
+	// absent from the environment.
 	ps = append(ps, c.compileFields(form.Fields, "/fields", forms, types)...)
-	if len(ps) == 0 {
-		ps = append(ps, c.compileExprs("/fields")...)
-	}
-	if len(ps) == 0 {
-		ps = append(ps, c.compileRules()...)
-	}
+	ps = append(ps, c.compileExprs("/fields")...)
+	ps = append(ps, c.compileRules()...)
 	if len(ps) > 0 {
 		return nil, &ProblemList{Subject: "form/" + form.Key, Problems: ps}
 	}
@@ -158,9 +157,7 @@ func (c *Compiled) compileChild(f *Field, path string, forms FormSet, types Type
 	child := &Compiled{Form: &Form{Kind: "form", Key: c.Form.Key, Title: f.Label, Fields: f.Fields},
 		Version: c.Version, Table: table, parent: c}
 	ps := child.compileFields(f.Fields, path+"/fields", forms, types)
-	if len(ps) == 0 {
-		ps = child.compileExprs(path + "/fields")
-	}
+	ps = append(ps, child.compileExprs(path+"/fields")...)
 	return child, ps
 }
 

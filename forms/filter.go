@@ -436,10 +436,34 @@ func (w *filterWalker) logic(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 		}
 		conds = append(conds, c)
 	}
-	if and != neg {
-		return store.And(conds...), nil
+	return joinConds(and != neg, conds), nil
+}
+
+// joinConds joins conds with AND (or OR), leaving out constants that do not
+// change the result and stopping at one that decides it.
+func joinConds(and bool, conds []store.Cond) store.Cond {
+	identity, absorbing := store.Bool(and), store.Bool(!and)
+	kept := conds[:0]
+	for _, c := range conds {
+		// note: comparing interfaces is safe here: Bool's type is comparable,
+		// and values of other types simply differ.
+		switch c {
+		case identity:
+			continue
+		case absorbing:
+			return absorbing
+		}
+		kept = append(kept, c)
 	}
-	return store.Or(conds...), nil
+	switch {
+	case len(kept) == 0:
+		return identity
+	case len(kept) == 1:
+		return kept[0]
+	case and:
+		return store.And(kept...)
+	}
+	return store.Or(kept...)
 }
 
 func flattenLogic(n ast.Node, and bool, out []ast.Node) []ast.Node {
