@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 )
 
 // Form is the body of a definition of kind "form".
@@ -57,7 +58,8 @@ type Field struct {
 	Formula string `json:"formula,omitempty"`
 	Result  string `json:"result,omitempty"`
 	// Scale is the number of decimal places of decimal, money and percent
-	// fields (2 when absent); Currency is an ISO 4217 code for money.
+	// fields (2 when absent, 4 for percent, which is a fraction: 0.15 is
+	// 15 %); Currency is an ISO 4217 code for money.
 	Scale    *int   `json:"scale,omitempty"`
 	Currency string `json:"currency,omitempty"`
 	// Format of an auto_number, e.g. "SO-{yyyy}{mm}-{seq:5}".
@@ -67,6 +69,9 @@ type Field struct {
 	MaxSize  int64    `json:"max_size,omitempty"`
 	Accept   []string `json:"accept,omitempty"`
 	MaxFiles int      `json:"max_files,omitempty"`
+
+	// pattern is Pattern compiled once, at compile time.
+	pattern *regexp.Regexp
 }
 
 // Option is one choice of a select field.

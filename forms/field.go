@@ -93,7 +93,12 @@ func toInt64(raw any) (int64, error) {
 	case json.Number:
 		n, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil {
-			return 0, badValue("must be a whole number")
+			// note: 3.0 and 3e2 are whole numbers too.
+			f, ferr := strconv.ParseFloat(string(v), 64)
+			if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				return 0, badValue("must be a whole number")
+			}
+			return int64(f), nil
 		}
 		return n, nil
 	case string:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -21,6 +22,8 @@ var _ Constrained = decimalType{}
 type decimalType struct{ name string }
 
 var maxMinorUnits = decimal.NewFromInt(math.MaxInt64)
+
+var thousandsRegex = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
 
 func (t decimalType) Name() string                         { return t.name }
 func (decimalType) Column(*Field) (store.ColumnType, bool) { return store.TypeBigInt, true }
@@ -40,7 +43,12 @@ func (decimalType) Prepare(f *Field, raw any) (any, error) {
 	case json.Number:
 		d, err = decimal.NewFromString(string(v))
 	case string:
-		s := strings.TrimSpace(strings.ReplaceAll(v, ",", ""))
+		s := strings.TrimSpace(v)
+		if thousandsRegex.MatchString(s) {
+			// note: only "1,234,567.89" loses its commas; "1,5" is refused
+			// rather than read as 15.
+			s = strings.ReplaceAll(s, ",", "")
+		}
 		if s == "" {
 			return nil, nil
 		}

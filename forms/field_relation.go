@@ -117,6 +117,10 @@ func (t idType) Prepare(_ *Field, raw any) (any, error) {
 	if s, ok := raw.(string); ok && strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
+	if n, ok := raw.(int); ok && n == 0 {
+		// note: an expression such as `user.id` gives 0 for a system write.
+		return nil, nil
+	}
 	id, err := toInt64(raw)
 	if err != nil || id <= 0 {
 		return nil, badValue("must be the id of a %s", t.name)

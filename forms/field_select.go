@@ -133,8 +133,8 @@ func checkOptions(f *Field, path string) []Problem {
 	return ps
 }
 
-// optionValue accepts an option's label as well as its value, which is what
-// people type in spreadsheets.
+// optionValue accepts an option's label as well as its value, in any case,
+// which is what people type in spreadsheets.
 func optionValue(f *Field, s string) string {
 	for _, o := range f.Options {
 		if o.Value == s {
@@ -142,7 +142,7 @@ func optionValue(f *Field, s string) string {
 		}
 	}
 	for _, o := range f.Options {
-		if o.Label == s {
+		if o.Label == s || strings.EqualFold(o.Value, s) || strings.EqualFold(o.Label, s) {
 			return o.Value
 		}
 	}

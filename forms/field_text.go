@@ -46,11 +46,11 @@ func (t textType) Prepare(_ *Field, raw any) (any, error) {
 	if len(s) > maxTextBytes {
 		return nil, badValue("is longer than %d bytes", maxTextBytes)
 	}
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	if t.name != "long_text" {
 		s = strings.TrimSpace(s)
-	}
-	if s == "" {
-		return nil, nil
 	}
 	return s, nil
 }
@@ -60,8 +60,8 @@ func (t textType) Check(f *Field, v any) (string, string) {
 	if code, msg := checkLength(f, s); code != "" {
 		return code, msg
 	}
-	if f.Pattern != "" {
-		if re, err := regexp.Compile(f.Pattern); err == nil && !re.MatchString(s) {
+	if f.pattern != nil {
+		if !f.pattern.MatchString(s) {
 			return CodePattern, fmt.Sprintf("does not match the expected format %s", f.Pattern)
 		}
 	}
@@ -87,9 +87,11 @@ func checkLength(f *Field, s string) (string, string) {
 func checkTextSettings(f *Field, path string) []Problem {
 	var ps []Problem
 	if f.Pattern != "" {
-		if _, err := regexp.Compile(f.Pattern); err != nil {
+		re, err := regexp.Compile(f.Pattern)
+		if err != nil {
 			ps = append(ps, problem(path+"/pattern", CodeInvalidSetting, "pattern is not a valid regular expression: %v", err))
 		}
+		f.pattern = re
 	}
 	if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
 		ps = append(ps, problem(path+"/min_length", CodeInvalidSetting, "min_length is greater than max_length"))

@@ -97,7 +97,7 @@ func parseFilter(src string) (tree *parser.Tree, err error) {
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, &FilterError{Message: fe.Message, Column: fe.From + 1}
+			return nil, &FilterError{Message: parseMessage(fe.Message), Column: fe.From + 1}
 		}
 		return nil, &FilterError{Message: "the filter could not be read"}
 	}
@@ -105,6 +105,17 @@ func parseFilter(src string) (tree *parser.Tree, err error) {
 		return nil, &FilterError{Message: "the filter could not be read"}
 	}
 	return tree, nil
+}
+
+// parseMessage rewords the parser's commonest complaints.
+func parseMessage(msg string) string {
+	switch {
+	case msg == `unexpected token Operator("=")`:
+		return `unexpected "="; compare with ==`
+	case strings.HasPrefix(msg, "unexpected token EOF"), msg == "unexpected end of expression":
+		return "the filter ends too early; something is missing at its end"
+	}
+	return msg
 }
 
 // nodeCounter counts AST nodes; the plain literals of a list are bounded by

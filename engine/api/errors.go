@@ -65,6 +65,10 @@ func toAPIError(err error) *apiError {
 	if errors.As(err, &fe) {
 		return newError(http.StatusBadRequest, "invalid_query", fe.Error(), Detail{Path: "/filter", Message: fe.Message, Column: fe.Column})
 	}
+	var se *forms.SortError
+	if errors.As(err, &se) {
+		return newError(http.StatusBadRequest, "invalid_query", se.Error(), Detail{Path: "/sort", Message: se.Message, Column: se.Column})
+	}
 	var fiberErr *fiber.Error
 	if errors.As(err, &fiberErr) {
 		return fiberError(fiberErr)
@@ -133,6 +137,8 @@ func fiberError(e *fiber.Error) *apiError {
 		return newError(e.Code, "method_not_allowed", "this endpoint does not take that method")
 	case http.StatusRequestEntityTooLarge:
 		return newError(e.Code, "too_large", "the request body is too large")
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return newError(e.Code, "too_large", "the URL or the request headers are too long")
 	case http.StatusBadRequest:
 		return newError(e.Code, "bad_request", "the request could not be read")
 	}

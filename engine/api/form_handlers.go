@@ -27,7 +27,7 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"key": f.Form.Key, "title": f.Form.Title, "version": f.Version,
-		"definition": f.Form}) // RECORDSCHEMA
+		"definition": f.Form, "record_schema": f.RecordSchema()})
 }
 
 func (s *Server) getFormVersion(c *fiber.Ctx) error {

@@ -1,7 +1,11 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
 )
 
 func (s *Server) importRecords(c *fiber.Ctx) error {
@@ -22,9 +26,24 @@ func (s *Server) importRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status := fiber.StatusOK
 	if len(report.Errors) > 0 {
-		status = fiber.StatusUnprocessableEntity
+		return importFailed(report)
 	}
-	return c.Status(status).JSON(report)
+	return c.JSON(report)
+}
+
+// importFailed reports the problems of an import in the one error shape: each
+// detail's path is /header/N or /rows/N/field and its line is the line of the
+// file (the header is line 1).
+func importFailed(r *engine.ImportReport) *apiError {
+	details := make([]Detail, len(r.Errors))
+	for i, e := range r.Errors {
+		msg := e.Message
+		if e.Row > 0 {
+			msg = fmt.Sprintf("row %d: %s", e.Row, e.Message)
+		}
+		details[i] = Detail{Path: e.Path, Code: e.Code, Message: msg, Line: e.Row + 1}
+	}
+	return newError(fiber.StatusUnprocessableEntity, "validation_failed",
+		fmt.Sprintf("the file has %d problem(s); nothing was imported", len(details)), details...)
 }

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"net/http"
+	"unicode/utf8"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
@@ -21,7 +24,12 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	}
 	filter := c.Query("filter")
 	if len(filter) > 4000 {
-		return badRequest("/filter", "the filter is longer than 4000 characters")
+		return queryError("/filter", "the filter is longer than 4000 characters")
+	}
+	// note: the expression parser reads invalid bytes as U+FFFD, which would
+	// quietly search for text nobody sent.
+	if !utf8.ValidString(filter) {
+		return queryError("/filter", "the filter must be valid UTF-8")
 	}
 	q := forms.ListQuery{Filter: filter, Sort: c.Query("sort"), Page: page, PerPage: perPage,
 		Fields: splitList(c.Query("fields")), SkipTotal: c.Query("total") == "skip", Actor: principal(c).Actor()}
@@ -164,4 +172,10 @@ func (s *Server) recordAudit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": entries})
+}
+
+// queryError is a list query that cannot be used, like the filter errors of
+// the forms package.
+func queryError(path, msg string) *apiError {
+	return newError(http.StatusBadRequest, "invalid_query", msg, Detail{Path: path, Message: msg})
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -73,7 +75,14 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return badRequest("/"+strings.ReplaceAll(te.Field, ".", "/"), fmt.Sprintf("%s must be %s", te.Field, te.Type))
+			if te.Field == "" {
+				return badRequest("", "the body must be a JSON object")
+			}
+			return badRequest("/"+strings.ReplaceAll(te.Field, ".", "/"), fmt.Sprintf("%s must be %s", te.Field, jsonKind(te.Type)))
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name, _ = strconv.Unquote(name)
+			return badRequest("/"+name, fmt.Sprintf("there is no property %q here", name))
 		}
 		return badRequest("", "the body is not valid: "+jsonErrorText(err))
 	}
@@ -81,6 +90,25 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 		return badRequest("", "the body has data after the JSON object")
 	}
 	return nil
+}
+
+// jsonKind names the JSON type a Go type decodes from, for messages: Go
+// type names mean nothing to API clients.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }
 
 func checkJSONBody(c *fiber.Ctx, body []byte) error {
@@ -92,6 +120,11 @@ func checkJSONBody(c *fiber.Ctx, body []byte) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("", "the body is empty; send a JSON object")
+	}
+	// note: encoding/json would silently turn invalid bytes into U+FFFD and
+	// store text the client never sent.
+	if !utf8.Valid(body) {
+		return badRequest("", "the body is not valid UTF-8")
 	}
 	return nil
 }

@@ -30,11 +30,14 @@ func New(e *engine.Engine) *fiber.App {
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler(s.log),
 		BodyLimit:             64 << 20,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		StrictRouting:         false,
-		CaseSensitive:         true,
+		// note: fasthttp's 4 KiB default rejects a URL carrying a filter near
+		// its 4000-character limit before the handler can say why.
+		ReadBufferSize: 16 << 10,
+		ReadTimeout:    60 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		StrictRouting:  false,
+		CaseSensitive:  true,
 		// note: fiber reuses request memory; values we keep are copied.
 		Immutable: true,
 	})

@@ -134,6 +134,12 @@ type APIScenario struct {
 	ExpectedContent []string
 	// NotExpectedContent are substrings the body must not contain.
 	NotExpectedContent []string
+	// ExpectedCode, when set, is the error code an error response must carry
+	// (error.code), such as "validation_failed".
+	ExpectedCode string
+	// ExpectedPaths are JSON pointers that must each appear as the path of one
+	// of the error details, such as "/items/0/qty".
+	ExpectedPaths []string
 }
 
 // Test runs the scenario against app. Every error response must be the one
@@ -157,7 +163,67 @@ func (s APIScenario) Test(t *testing.T, app *App) Response {
 	if r.Status >= 400 {
 		CheckErrorShape(t, s.Name, r)
 	}
+	if s.ExpectedCode != "" || len(s.ExpectedPaths) > 0 {
+		s.checkError(t, r)
+	}
 	return r
+}
+
+// checkError compares the error code and detail paths of r with the
+// scenario's expectations.
+func (s APIScenario) checkError(t *testing.T, r Response) {
+	t.Helper()
+	e, ok := DecodeError(r)
+	if !ok {
+		t.Errorf("%s: expected an error response, got %d: %s", s.Name, r.Status, truncate(r.Body))
+		return
+	}
+	if s.ExpectedCode != "" && e.Code != s.ExpectedCode {
+		t.Errorf("%s: error code %q, want %q; body: %s", s.Name, e.Code, s.ExpectedCode, truncate(r.Body))
+	}
+	for _, p := range s.ExpectedPaths {
+		if e.Detail(p) == nil {
+			t.Errorf("%s: no error detail at %q; body: %s", s.Name, p, truncate(r.Body))
+		}
+	}
+}
+
+// ErrorDetail is one entry of error.details.
+type ErrorDetail struct {
+	Path    string `json:"path"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+}
+
+// APIError is the body of an error response: {"error": {...}}.
+type APIError struct {
+	Code    string        `json:"code"`
+	Message string        `json:"message"`
+	Details []ErrorDetail `json:"details"`
+}
+
+// Detail returns the first detail whose path is path, or nil.
+func (e *APIError) Detail(path string) *ErrorDetail {
+	for i := range e.Details {
+		if e.Details[i].Path == path {
+			return &e.Details[i]
+		}
+	}
+	return nil
+}
+
+// DecodeError reads r's body as the error shape; ok is false when it is not
+// one.
+func DecodeError(r Response) (*APIError, bool) {
+	var body struct {
+		Error *APIError `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &body); err != nil || body.Error == nil {
+		return nil, false
+	}
+	return body.Error, true
 }
 
 // CheckErrorShape fails the test unless r is {"error": {code, message,
