@@ -31,7 +31,9 @@ test-pg: ## Go tests that touch the database, on PostgreSQL only
 
 fuzz: ## run each fuzz target for a while
 	$(GO) test ./forms -run XXX -fuzz FuzzFilter -fuzztime 60s
+	$(GO) test ./forms -run XXX -fuzz FuzzSort -fuzztime 30s
 	$(GO) test ./engine/schemas -run XXX -fuzz FuzzValidate -fuzztime 60s
+	$(GO) test ./engine -run XXX -fuzz FuzzCheckDefinition -fuzztime 60s
 
 bench: ## engine vs hand-written Go + SQL on PostgreSQL; writes bench/results.md
 	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench
