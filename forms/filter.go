@@ -347,15 +347,10 @@ func (w *filterWalker) cond(n ast.Node, neg bool) (store.Cond, error) {
 
 // notACondition explains why n cannot stand where a condition is expected.
 func notACondition(n ast.Node) error {
-	switch n.(type) {
-	case *ast.IntegerNode, *ast.FloatNode, *ast.StringNode, *ast.BoolNode, *ast.NilNode, *ast.MemberNode,
-		*ast.CallNode, *ast.BuiltinNode, *ast.UnaryNode:
-		if _, ok := unsupported(n); !ok {
-			return errAt(n, "the filter must be a condition on a field, such as amount > 100")
-		}
+	if msg, ok := unsupported(n); ok {
+		return errAt(n, "%s", msg)
 	}
-	msg, _ := unsupported(n)
-	return errAt(n, "%s", msg)
+	return errAt(n, "the filter must be a condition on a field, such as amount > 100")
 }
 
 // unsupported describes syntax filters do not accept; ok is false when n is

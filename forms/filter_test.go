@@ -340,7 +340,6 @@ func TestFilterMatches(t *testing.T) {
 				rows, err := db.Select(context.Background(), store.Query{Table: c.Table, Columns: []store.Ident{"id"}, Where: cond})
 				if err != nil {
 					sql, vars := db.RenderCond(cond)
-					skipJSONHasBug(t, db, sql, err)
 					t.Fatalf("select %q: %v\n%s %v", tc.src, err, sql, vars)
 				}
 				if got, want := matchedCodes(t, rows, codes), expectedCodes(tc.want); got != want {
@@ -352,17 +351,6 @@ func TestFilterMatches(t *testing.T) {
 	})
 }
 
-// skipJSONHasBug skips (loudly) a case that fails only because
-// store.JSONHas renders jsonb_build_array($1) on PostgreSQL, whose parameter
-// type PostgreSQL cannot infer (SQLSTATE 42P18). Once store binds the value
-// as "@> $1::jsonb" these cases run again.
-func skipJSONHasBug(t *testing.T, db *store.DB, sql string, err error) {
-	t.Helper()
-	if db.Dialect() == store.Postgres && strings.Contains(sql, "jsonb_build_array") &&
-		strings.Contains(err.Error(), "42P18") {
-		t.Skipf("STORE BUG (store/cond.go JSONHas on PostgreSQL): %v", err)
-	}
-}
 
 func matchedCodes(t *testing.T, rows []store.Row, codes map[int64]string) string {
 	t.Helper()

@@ -11,40 +11,77 @@ import (
 // related records exist, uploaded files belong to this field and fit its
 // limits, and unique fields are unique. Each failure names the field.
 func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Record, selfID int64) error {
+	links := &linkSet{byTarget: map[string][]linkUse{}}
 	var ps []Problem
-	ps = append(ps, s.checkLinks(ctx, c, rec, "")...)
+	ps = append(ps, s.checkLinks(ctx, c, rec, "", links)...)
 	for _, f := range c.fields {
 		if f.Child == nil {
 			continue
 		}
 		rows, _ := rec[f.Key].([]Record)
 		for i, row := range rows {
-			ps = append(ps, s.checkLinks(ctx, f.Child, row, fmt.Sprintf("/%s/%d", f.Key, i))...)
+			ps = append(ps, s.checkLinks(ctx, f.Child, row, fmt.Sprintf("/%s/%d", f.Key, i), links)...)
 		}
 	}
-	for _, f := range c.fields {
-		if !f.Unique || f.Column == "" || rec[f.Key] == nil {
-			continue
-		}
-		dbv, err := f.Kind.ToDB(f.Field, rec[f.Key])
-		if err != nil {
-			return err
-		}
-		n, err := s.db.Count(ctx, c.Table, store.And(store.Compare(f.Column, store.OpEq, dbv), store.Compare("id", store.OpNe, selfID)))
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			ps = append(ps, problem("/"+f.Key, CodeInvalidValue, "%s must be unique: another record already has this value", labelOf(f)))
-		}
+	rps, err := s.checkRelations(ctx, links)
+	if err != nil {
+		return err
 	}
+	ps = append(ps, rps...)
+	ups, err := s.checkUnique(ctx, c, rec, selfID)
+	if err != nil {
+		return err
+	}
+	ps = append(ps, ups...)
 	if len(ps) > 0 {
 		return &ProblemList{Subject: "record", Problems: ps}
 	}
 	return nil
 }
 
-func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, base string) []Problem {
+func (s *RecordStore) checkUnique(ctx context.Context, c *Compiled, rec Record, selfID int64) ([]Problem, error) {
+	var ps []Problem
+	for _, f := range c.fields {
+		if !f.Unique || f.Column == "" || rec[f.Key] == nil {
+			continue
+		}
+		dbv, err := f.Kind.ToDB(f.Field, rec[f.Key])
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.db.Count(ctx, c.Table, store.And(store.Compare(f.Column, store.OpEq, dbv), store.Compare("id", store.OpNe, selfID)))
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			ps = append(ps, problem("/"+f.Key, CodeInvalidValue, "%s must be unique: another record already has this value", labelOf(f)))
+		}
+	}
+	return ps, nil
+}
+
+// linkUse is one relation value to check: where it is and which ids it names.
+type linkUse struct {
+	field *CField
+	path  string
+	ids   []int64
+}
+
+// linkSet gathers the relation values of a record and its line items so each
+// target form is checked with one query.
+type linkSet struct {
+	byTarget map[string][]linkUse
+	order    []string
+}
+
+func (l *linkSet) add(f *CField, path string, ids []int64) {
+	if _, seen := l.byTarget[f.Target]; !seen {
+		l.order = append(l.order, f.Target)
+	}
+	l.byTarget[f.Target] = append(l.byTarget[f.Target], linkUse{f, path, ids})
+}
+
+func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, base string, links *linkSet) []Problem {
 	var ps []Problem
 	for _, f := range c.fields {
 		v := rec[f.Key]
@@ -54,8 +91,11 @@ func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, b
 		path := base + "/" + f.Key
 		switch f.Field.Type {
 		case "relation":
-			if p := s.checkRelation(ctx, f, v, path); p != nil {
-				ps = append(ps, *p)
+			switch x := v.(type) {
+			case int64:
+				links.add(f, path, []int64{x})
+			case []int64:
+				links.add(f, path, x)
 			}
 		case "user":
 			if _, err := s.db.UserByID(ctx, v.(int64)); err != nil {
@@ -68,27 +108,45 @@ func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, b
 	return ps
 }
 
-func (s *RecordStore) checkRelation(ctx context.Context, f *CField, v any, path string) *Problem {
-	target, ok := s.forms.Form(f.Target)
-	if !ok {
-		p := problem(path, CodeNotFound, "%s links to form %s, which is not published", labelOf(f), f.Target)
-		return &p
-	}
-	var ids []any
-	switch x := v.(type) {
-	case int64:
-		ids = []any{x}
-	case []int64:
-		for _, id := range x {
-			ids = append(ids, id)
+// checkRelations looks up every linked id, one query per target form, and
+// reports each value naming a record that does not exist.
+func (s *RecordStore) checkRelations(ctx context.Context, links *linkSet) ([]Problem, error) {
+	var ps []Problem
+	for _, target := range links.order {
+		uses := links.byTarget[target]
+		tc, ok := s.forms.Form(target)
+		if !ok {
+			for _, u := range uses {
+				ps = append(ps, problem(u.path, CodeNotFound, "%s links to form %s, which is not published", labelOf(u.field), target))
+			}
+			continue
+		}
+		var ids []any
+		for _, u := range uses {
+			for _, id := range u.ids {
+				ids = append(ids, id)
+			}
+		}
+		rows, err := s.db.Select(ctx, store.Query{Table: tc.Table, Columns: []store.Ident{"id"}, Where: store.In("id", ids, false)})
+		if err != nil {
+			return nil, err
+		}
+		found := make(map[int64]bool, len(rows))
+		for _, r := range rows {
+			if id, err := fromDBInt(r["id"]); err == nil && id != nil {
+				found[id.(int64)] = true
+			}
+		}
+		for _, u := range uses {
+			for _, id := range u.ids {
+				if !found[id] {
+					ps = append(ps, problem(u.path, CodeNotFound, "%s: no %s record with id %d", labelOf(u.field), target, id))
+					break
+				}
+			}
 		}
 	}
-	n, err := s.db.Count(ctx, target.Table, store.In("id", ids, false))
-	if err != nil || n != int64(len(ids)) {
-		p := problem(path, CodeNotFound, "%s: no %s record with id %v", labelOf(f), f.Target, v)
-		return &p
-	}
-	return nil
+	return ps, nil
 }
 
 func (s *RecordStore) checkFiles(ctx context.Context, c *Compiled, f *CField, rec Record, path string) []Problem {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -174,11 +175,14 @@ func JSONHas(column Ident, value any) Cond { return jsonHasCond{column, value} }
 
 func (c jsonHasCond) render(db *DB, b *condBuilder) {
 	if db.dialect == Postgres {
+		// note: a one-element JSON array bound as text keeps the element's
+		// type (string or number) without a cast per type.
+		elem, _ := json.Marshal([]any{c.value})
 		b.sql.WriteString("(")
 		b.col(c.column)
-		b.sql.WriteString(" @> jsonb_build_array(")
-		b.val(db, c.value)
-		b.sql.WriteString("))")
+		b.sql.WriteString(" @> CAST(")
+		b.val(db, string(elem))
+		b.sql.WriteString(" AS jsonb))")
 		return
 	}
 	b.sql.WriteString("EXISTS (SELECT 1 FROM json_each(")

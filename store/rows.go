@@ -61,6 +61,8 @@ func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
 		if o.Desc {
 			b.sql.WriteString(" DESC")
 		}
+		// note: both dialects put empty values last, so pages agree.
+		b.sql.WriteString(" NULLS LAST")
 	}
 	if q.Limit > 0 {
 		b.sql.WriteString(" LIMIT ?")

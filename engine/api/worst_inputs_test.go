@@ -33,6 +33,11 @@ const (
 	codeQuery        = "invalid_query"
 )
 
+// internals are what no response may show: Go type names, driver errors,
+// stack traces.
+var internals = []string{"RawMessage", "loginRequest", "publishRequest", "importRequest", "json: ", "SQLSTATE",
+	"syntax error at or near", "no such table", "constraint failed", "goroutine", "panic:", "runtime error", ".go:"}
+
 // sqlLooking are strings that look like SQL; they are ordinary text to the
 // engine and must be stored and returned verbatim.
 var sqlLooking = []string{
@@ -55,7 +60,7 @@ func TestWorstInputs(t *testing.T) {
 		rows = append(rows, orderFieldRows(fx)...)
 		rows = append(rows, systemFieldRows(fx)...)
 		rows = append(rows, textRows(fx)...)
-		rows = append(rows, queryRows()...)
+		rows = append(rows, queryRows(fx)...)
 		rows = append(rows, idRows(fx)...)
 		rows = append(rows, ifMatchRows(fx)...)
 		rows = append(rows, fileRows(t)...)
@@ -65,8 +70,8 @@ func TestWorstInputs(t *testing.T) {
 			t.Fatalf("only %d worst inputs; there should be at least 100", len(rows))
 		}
 		for _, s := range rows {
-			r := s.Test(t, app)
-			t.Logf("%-55s %d %.260s", s.Name, r.Status, r.Body)
+			s.NotExpectedContent = append(s.NotExpectedContent, internals...)
+			s.Test(t, app)
 		}
 		after := snapshot(t, app, fx)
 		for k, v := range before {
@@ -163,7 +168,7 @@ func authRows(t *testing.T, app *enginetest.App) []enginetest.APIScenario {
 		login("SQL in e-mail", `{"email": "' OR 1=1 --", "password": "x"}`, unauthorized),
 		login("missing password", `{"email": "admin@example.com"}`, invalid, "/password"),
 		login("missing both", `{}`, invalid, "/email", "/password"),
-		login("unknown property", `{"email": "admin@example.com", "password": "correct horse battery", "admin": true}`, badRequest),
+		login("unknown property", `{"email": "admin@example.com", "password": "correct horse battery", "admin": true}`, badRequest, "/admin"),
 		login("e-mail is a number", `{"email": 42, "password": "correct horse battery"}`, badRequest, "/email"),
 		login("array body", `[{"email": "admin@example.com"}]`, badRequest),
 		{Name: "login: form-encoded", Method: "POST", URL: "/api/v1/auth/login",
@@ -373,7 +378,7 @@ func textRows(fx fixture) []enginetest.APIScenario {
 	return rows
 }
 
-func queryRows() []enginetest.APIScenario {
+func queryRows(fx fixture) []enginetest.APIScenario {
 	list := func(name string, status int, code string, params ...string) enginetest.APIScenario {
 		return enginetest.APIScenario{Name: "list: " + name, Method: "GET", URL: listURL("order", params...),
 			ExpectedStatus: status, ExpectedCode: code}
@@ -432,7 +437,7 @@ func queryRows() []enginetest.APIScenario {
 		list("fields with SQL", invalid, codeValidation, "fields", "amount,1;DROP TABLE f_order"),
 		list("expand a non-relation", invalid, codeValidation, "expand", "amount"),
 		list("expand unknown", invalid, codeValidation, "expand", "bogus"),
-		{Name: "audit: limit 0", Method: "GET", URL: "/api/v1/forms/order/records/1/audit?limit=0",
+		{Name: "audit: limit 0", Method: "GET", URL: recordURL("order", fx.Order) + "/audit?limit=0",
 			ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
 	}
 }
@@ -467,7 +472,7 @@ func idRows(fx fixture) []enginetest.APIScenario {
 			ExpectedCode: codeNotFound},
 		{Name: "create: unknown form", Method: "POST", URL: "/api/v1/forms/nope/records", Body: `{}`,
 			ExpectedStatus: notFound, ExpectedCode: codeNotFound},
-		{Name: "customer: a sub-table row of another form", Method: "GET", URL: "/api/v1/forms/order__items/records",
+		{Name: "list: a sub-table as a form", Method: "GET", URL: "/api/v1/forms/order__items/records",
 			ExpectedStatus: notFound, ExpectedCode: codeNotFound},
 	}
 }
@@ -493,6 +498,10 @@ func ifMatchRows(fx fixture) []enginetest.APIScenario {
 		patch("stale weak", `W/"998"`, conflict, "conflict"),
 		{Name: "If-Match stale on delete", Method: "DELETE", URL: recordURL("order", fx.Order),
 			Headers: map[string]string{"If-Match": `"999"`}, ExpectedStatus: conflict, ExpectedCode: "conflict"},
+		{Name: "delete: a customer an order links to", Method: "DELETE", URL: recordURL("customer", fx.Customer),
+			ExpectedStatus: conflict, ExpectedCode: "conflict", NotExpectedContent: []string{"ERROR", "FOREIGN KEY"}},
+		{Name: "delete: a product an order line links to", Method: "DELETE", URL: recordURL("product", fx.Product2),
+			ExpectedStatus: conflict, ExpectedCode: "conflict", NotExpectedContent: []string{"ERROR", "FOREIGN KEY"}},
 		{Name: "If-Match abc on delete", Method: "DELETE", URL: recordURL("order", fx.Order),
 			Headers: map[string]string{"If-Match": "abc"}, ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
 	}
