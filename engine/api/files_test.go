@@ -101,3 +101,12 @@ func TestFileAttachmentRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	app := enginetest.New(t, "sqlite")
+	app.Do(t, "GET", "/api/v1/forms/order/records/12345", "", nil)
+	r := app.Do(t, "GET", "/metrics", "", nil)
+	if r.Status != 200 || !strings.Contains(r.Body, `mosaic_http_requests_total{method="GET",route="/api/v1/forms/:form/records/:id",status="404"} 1`) {
+		t.Errorf("metrics: %d %s", r.Status, r.Body[:min(len(r.Body), 400)])
+	}
+}

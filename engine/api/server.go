@@ -18,13 +18,14 @@ const maxJSONBody = 2 << 20
 
 // Server is the HTTP face of an engine.
 type Server struct {
-	e   *engine.Engine
-	log *slog.Logger
+	e       *engine.Engine
+	log     *slog.Logger
+	metrics *metrics
 }
 
 // New builds the fiber app serving e.
 func New(e *engine.Engine) *fiber.App {
-	s := &Server{e: e, log: e.Logger()}
+	s := &Server{e: e, log: e.Logger(), metrics: newMetrics()}
 	app := fiber.New(fiber.Config{
 		AppName:               "mosaic",
 		DisableStartupMessage: true,
@@ -45,6 +46,7 @@ func New(e *engine.Engine) *fiber.App {
 	app.Use(s.accessLog)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metrics.handler())
 
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
@@ -91,7 +93,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if err != nil {
 		status = toAPIError(err).Status
 	}
-	s.log.Debug("http", "method", c.Method(), "path", c.Path(), "status", status, "took", time.Since(start))
+	took := time.Since(start)
+	s.metrics.observe(c, status, took)
+	s.log.Debug("http", "method", c.Method(), "path", c.Path(), "status", status, "took", took)
 	return err
 }
 
