@@ -107,12 +107,8 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (*Principal, er
 	if token == "" || len(token) > 200 {
 		return nil, ErrBadCredentials
 	}
-	s, err := e.db.SessionByTokenHash(ctx, hashToken(token), time.Now().UTC())
+	u, err := e.db.SessionUser(ctx, hashToken(token), time.Now().UTC())
 	if err != nil {
-		return nil, ErrBadCredentials
-	}
-	u, err := e.db.UserByID(ctx, s.UserID)
-	if err != nil || !u.Active {
 		return nil, ErrBadCredentials
 	}
 	return &Principal{User: *u}, nil

@@ -87,5 +87,10 @@ func exprProblem(path string, err error) Problem {
 
 // pointerEscape escapes one JSON pointer segment.
 func pointerEscape(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return pointerReplacer.Replace(s)
 }
+
+var pointerReplacer = strings.NewReplacer("~", "~0", "/", "~1")

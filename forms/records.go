@@ -32,6 +32,7 @@ func NewRecordStore(db *store.DB, forms Resolver) *RecordStore {
 // Create validates w and stores the new record with its line items, formulas
 // and auto-numbers filled in. It returns the stored record.
 func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record, error) {
+	ctx = c.tag(ctx)
 	w.Prev = nil
 	var out Record
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
@@ -72,6 +73,7 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 // zero it must equal the stored row version, otherwise the update fails with
 // store.ErrConflict (someone else saved first).
 func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion int64, w Write) (Record, error) {
+	ctx = c.tag(ctx)
 	var out Record
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		prev, err := s.Get(ctx, c, id)
@@ -116,6 +118,7 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 // Delete removes the record with id and its line items. expectVersion works
 // as in Update.
 func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion int64, actor Actor) error {
+	ctx = c.tag(ctx)
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		prev, err := s.Get(ctx, c, id)
 		if err != nil {
@@ -133,6 +136,7 @@ func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion
 
 // Get reads one record with its line items.
 func (s *RecordStore) Get(ctx context.Context, c *Compiled, id int64) (Record, error) {
+	ctx = c.tag(ctx)
 	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: store.Compare("id", store.OpEq, id), Limit: 1})
 	if err != nil {
 		return nil, err
@@ -193,17 +197,33 @@ func (s *RecordStore) writeChildren(ctx context.Context, c *Compiled, rec Record
 			}
 		}
 		rows, _ := rec[f.Key].([]Record)
+		if len(rows) == 0 {
+			continue
+		}
+		var cols []store.Ident
+		data := make([][]any, len(rows))
 		for i, row := range rows {
 			vals, err := f.Child.rowValues(row, true)
 			if err != nil {
 				return err
 			}
 			vals = append(vals, store.Value{Column: "parent_id", Value: rec.ID()}, store.Value{Column: "position", Value: int64(i)})
-			id, err := s.db.Insert(ctx, f.Child.Table, vals)
-			if err != nil {
-				return err
+			if cols == nil {
+				for _, v := range vals {
+					cols = append(cols, v.Column)
+				}
 			}
-			row["id"] = id
+			data[i] = make([]any, len(vals))
+			for j, v := range vals {
+				data[i][j] = v.Value
+			}
+		}
+		ids, err := s.db.InsertMany(ctx, f.Child.Table, cols, data)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			rows[i]["id"] = id
 		}
 	}
 	return nil
@@ -261,4 +281,9 @@ func (c *Compiled) Diff(before, after Record) map[string]Change {
 		}
 	}
 	return out
+}
+
+// tag marks the statements of one form version (see store.WithTag).
+func (c *Compiled) tag(ctx context.Context) context.Context {
+	return store.WithTag(ctx, fmt.Sprintf("%s.v%d", c.Form.Key, c.Version))
 }

@@ -32,6 +32,7 @@ type ListResult struct {
 
 // List returns one page of records matching q.
 func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListResult, error) {
+	ctx = c.tag(ctx)
 	where, err := c.Filter(q.Filter, q.Actor)
 	if err != nil {
 		return ListResult{}, err
@@ -188,6 +189,7 @@ func (c *Compiled) decode(row store.Row) (Record, error) {
 // GetMany reads the records with the given ids (missing ones are left out),
 // without their line items; expand uses it to follow relations in one query.
 func (s *RecordStore) GetMany(ctx context.Context, c *Compiled, ids []int64) (map[int64]Record, error) {
+	ctx = c.tag(ctx)
 	out := map[int64]Record{}
 	if len(ids) == 0 {
 		return out, nil

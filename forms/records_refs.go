@@ -127,7 +127,7 @@ func (s *RecordStore) checkRelations(ctx context.Context, links *linkSet) ([]Pro
 				ids = append(ids, id)
 			}
 		}
-		rows, err := s.db.Select(ctx, store.Query{Table: tc.Table, Columns: []store.Ident{"id"}, Where: store.In("id", ids, false)})
+		rows, err := s.db.Select(tc.tag(ctx), store.Query{Table: tc.Table, Columns: []store.Ident{"id"}, Where: store.In("id", ids, false)})
 		if err != nil {
 			return nil, err
 		}

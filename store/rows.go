@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"gorm.io/gorm/clause"
 )
@@ -61,8 +62,16 @@ func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
 		if o.Desc {
 			b.sql.WriteString(" DESC")
 		}
-		// note: both dialects put empty values last, so pages agree.
-		b.sql.WriteString(" NULLS LAST")
+		// note: PostgreSQL sorts empty values as the largest, which lets a
+		// plain index serve both directions; SQLite is told to do the same so
+		// pages agree across dialects.
+		if db.dialect == SQLite {
+			if o.Desc {
+				b.sql.WriteString(" NULLS FIRST")
+			} else {
+				b.sql.WriteString(" NULLS LAST")
+			}
+		}
 	}
 	if q.Limit > 0 {
 		b.sql.WriteString(" LIMIT ?")
@@ -72,7 +81,7 @@ func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
 		b.sql.WriteString(" OFFSET ?")
 		b.vars = append(b.vars, q.Offset)
 	}
-	rows, err := db.conn(ctx).Raw(b.sql.String(), b.vars...).Rows()
+	rows, err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -117,7 +126,7 @@ func (db *DB) Count(ctx context.Context, table Ident, where Cond) (int64, error)
 		where.render(db, &b)
 	}
 	var n int64
-	err := db.conn(ctx).Raw(b.sql.String(), b.vars...).Scan(&n).Error
+	err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Row().Scan(&n)
 	return n, translate(err)
 }
 
@@ -147,8 +156,58 @@ func (db *DB) Insert(ctx context.Context, table Ident, values []Value) (int64, e
 	}
 	b.sql.WriteString(` RETURNING "id"`)
 	var id int64
-	err := db.conn(ctx).Raw(b.sql.String(), b.vars...).Scan(&id).Error
+	err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Row().Scan(&id)
 	return id, translate(err)
+}
+
+// InsertMany writes several rows with the same columns in one statement and
+// returns their new ids in order.
+func (db *DB) InsertMany(ctx context.Context, table Ident, columns []Ident, rows [][]any) ([]int64, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var b condBuilder
+	b.sql.WriteString("INSERT INTO ? (")
+	b.vars = append(b.vars, clause.Table{Name: string(table)})
+	for i, c := range columns {
+		if i > 0 {
+			b.sql.WriteString(", ")
+		}
+		b.col(c)
+	}
+	b.sql.WriteString(") VALUES ")
+	for r, row := range rows {
+		if r > 0 {
+			b.sql.WriteString(", ")
+		}
+		b.sql.WriteString("(")
+		for i, v := range row {
+			if i > 0 {
+				b.sql.WriteString(", ")
+			}
+			b.val(db, v)
+		}
+		b.sql.WriteString(")")
+	}
+	b.sql.WriteString(` RETURNING "id"`)
+	res, err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer res.Close()
+	ids := make([]int64, 0, len(rows))
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	// note: RETURNING order is not promised, but ids come from a sequence
+	// that hands them out in VALUES order within one statement, so sorting
+	// pairs each row with its id.
+	slices.Sort(ids)
+	return ids, translate(res.Err())
 }
 
 // Update sets values on the rows matching where and returns how many changed.
@@ -166,7 +225,7 @@ func (db *DB) Update(ctx context.Context, table Ident, where Cond, values []Valu
 	}
 	b.sql.WriteString(" WHERE ")
 	where.render(db, &b)
-	res := db.conn(ctx).Exec(b.sql.String(), b.vars...)
+	res := db.conn(ctx).Exec(tagged(ctx, b.sql.String()), b.vars...)
 	return res.RowsAffected, translate(res.Error)
 }
 
@@ -176,6 +235,6 @@ func (db *DB) Delete(ctx context.Context, table Ident, where Cond) (int64, error
 	b.sql.WriteString("DELETE FROM ? WHERE ")
 	b.vars = append(b.vars, clause.Table{Name: string(table)})
 	where.render(db, &b)
-	res := db.conn(ctx).Exec(b.sql.String(), b.vars...)
+	res := db.conn(ctx).Exec(tagged(ctx, b.sql.String()), b.vars...)
 	return res.RowsAffected, translate(res.Error)
 }

@@ -40,11 +40,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
-	if h := c.Get(fiber.HeaderAuthorization); len(h) > 7 {
-		token = h[7:]
-	}
-	if err := s.e.Logout(c.UserContext(), token); err != nil {
+	// note: revoke the token that authenticated this request, whether it came
+	// as a bearer token or as the cookie.
+	if err := s.e.Logout(c.UserContext(), sessionToken(c)); err != nil {
 		return err
 	}
 	c.ClearCookie(sessionCookie)

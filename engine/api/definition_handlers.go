@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -172,7 +173,16 @@ func (s *Server) exportDefinitions(c *fiber.Ctx) error {
 		rel, _ := filepath.Rel(dir, p)
 		out = append(out, fiber.Map{"path": filepath.ToSlash(rel), "definition": json.RawMessage(b)})
 	}
-	return c.JSON(fiber.Map{"items": out})
+	// note: c.JSON would escape <, > and & in the definitions (amount \u003e
+	// 100000); an export gives them back exactly as they are published.
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(fiber.Map{"items": out}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body.Bytes())
 }
 
 func (s *Server) schema(c *fiber.Ctx) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,7 +23,13 @@ func (s *Server) importRecords(c *fiber.Ctx) error {
 		return badRequest("/file", "the uploaded file could not be read")
 	}
 	defer r.Close()
-	report, err := s.e.ImportRecords(c.UserContext(), f, fh.Filename, r, c.Query("dry_run") == "true", principal(c).Actor())
+	// note: a dry_run the server does not understand must not become a real
+	// import.
+	dryRun, err := strconv.ParseBool(c.Query("dry_run", "false"))
+	if err != nil {
+		return badRequest("/dry_run", "dry_run must be true or false")
+	}
+	report, err := s.e.ImportRecords(c.UserContext(), f, fh.Filename, r, dryRun, principal(c).Actor())
 	if err != nil {
 		return err
 	}

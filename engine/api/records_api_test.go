@@ -60,6 +60,7 @@ func TestAuthFlow(t *testing.T) {
 		login := app.Expect(t, 200, "POST", "/api/v1/auth/login",
 			`{"email": " Admin@Example.com ", "password": "correct horse battery"}`, map[string]string{"Authorization": ""})
 		body := login.Map(t)
+		conforms(t, "LoginResponse", login.Body)
 		token, _ := body["token"].(string)
 		if len(token) < 32 {
 			t.Fatalf("login gave no usable token: %s", login.Body)
@@ -73,7 +74,9 @@ func TestAuthFlow(t *testing.T) {
 			t.Errorf("login did not set an HttpOnly session cookie: %q", cookie)
 		}
 
-		me := app.Expect(t, 200, "GET", "/api/v1/auth/me", "", enginetest.Bearer(token)).Map(t)
+		meResp := app.Expect(t, 200, "GET", "/api/v1/auth/me", "", enginetest.Bearer(token))
+		conforms(t, "User", meResp.Body)
+		me := meResp.Map(t)
 		wantAt(t, "me", me, enginetest.AdminEmail, "email")
 		app.Expect(t, 200, "GET", "/api/v1/auth/me", "", map[string]string{"Authorization": "", "Cookie": "mosaic_session=" + token})
 
@@ -84,6 +87,16 @@ func TestAuthFlow(t *testing.T) {
 		expired := app.SessionToken(t, time.Now().Add(-time.Second))
 		enginetest.APIScenario{Name: "expired", Method: "GET", URL: "/api/v1/auth/me", Headers: enginetest.Bearer(expired),
 			ExpectedStatus: 401, ExpectedCode: "unauthorized"}.Test(t, app)
+
+		// Signing out through the cookie ends that session, whatever else the
+		// request carries.
+		other := app.Login(t, enginetest.AdminEmail, enginetest.AdminPassword)
+		app.Expect(t, 204, "POST", "/api/v1/auth/logout", "",
+			map[string]string{"Authorization": "Basic YWRtaW46eA==", "Cookie": "mosaic_session=" + other})
+		enginetest.APIScenario{Name: "cookie after a cookie logout", Method: "GET", URL: "/api/v1/auth/me",
+			Headers:        map[string]string{"Authorization": "", "Cookie": "mosaic_session=" + other},
+			ExpectedStatus: 401, ExpectedCode: "unauthorized"}.Test(t, app)
+		app.Expect(t, 200, "GET", "/api/v1/auth/me", "", enginetest.Bearer(token))
 
 		app.Expect(t, 204, "POST", "/api/v1/auth/logout", "", enginetest.Bearer(token))
 		enginetest.APIScenario{Name: "after logout", Method: "GET", URL: "/api/v1/auth/me", Headers: enginetest.Bearer(token),
@@ -104,6 +117,7 @@ func TestOrderLifecycle(t *testing.T) {
 		month := time.Now().UTC().Format("200601")
 		created := app.Expect(t, 201, "POST", "/api/v1/forms/order/records", orderBody(fx.Customer, fx.Product, fx.Product2), auth)
 		order := exact(t, created)
+		conforms(t, "Record", created.Body)
 		id := idOf(t, created.Map(t))
 		checkNewOrder(t, created, order, month)
 		if loc := created.Headers["Location"]; loc != recordURL("order", id) {
@@ -123,6 +137,7 @@ func TestOrderLifecycle(t *testing.T) {
 			t.Errorf("GET ETag = %q, want \"1\"", got.Headers["Etag"])
 		}
 		rec := exact(t, got)
+		conforms(t, "Record", got.Body)
 		wantAt(t, "get", rec, "2794.49", "amount")
 		wantAt(t, "get", rec, "Acme Ltd", "expand", "customer", "name")
 		wantAt(t, "get", rec, "5.00", "items", 2, "line_total") // line order is kept
@@ -187,7 +202,9 @@ type listPage struct {
 func list(t *testing.T, app *enginetest.App, auth map[string]string, params ...string) listPage {
 	t.Helper()
 	var p listPage
-	app.Expect(t, 200, "GET", listURL("order", params...), "", auth).JSON(t, &p)
+	r := app.Expect(t, 200, "GET", listURL("order", params...), "", auth)
+	conforms(t, "RecordList", r.Body)
+	r.JSON(t, &p)
 	return p
 }
 
@@ -273,7 +290,9 @@ func checkUpdates(t *testing.T, app *enginetest.App, auth map[string]string, id,
 	var audit struct {
 		Items []map[string]any `json:"items"`
 	}
-	app.Expect(t, 200, "GET", url+"/audit", "", auth).JSON(t, &audit)
+	auditResp := app.Expect(t, 200, "GET", url+"/audit", "", auth)
+	conformsEach(t, "AuditEntry", auditResp.Body)
+	auditResp.JSON(t, &audit)
 	var actions []string
 	for _, e := range audit.Items {
 		actions = append(actions, fmt.Sprint(e["action"]))

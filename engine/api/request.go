@@ -18,6 +18,8 @@ import (
 
 type principalKey struct{}
 
+type tokenKey struct{}
+
 // authenticate accepts a bearer token or the session cookie set at login.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	token := ""
@@ -34,7 +36,14 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "the token is invalid or has expired; sign in again")
 	}
 	c.Locals(principalKey{}, p)
+	c.Locals(tokenKey{}, token)
 	return c.Next()
+}
+
+// sessionToken is the token the request was authenticated with.
+func sessionToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(tokenKey{}).(string)
+	return t
 }
 
 func principal(c *fiber.Ctx) *engine.Principal {

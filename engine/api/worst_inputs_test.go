@@ -13,7 +13,8 @@ import (
 
 // The 100 worst inputs: hostile and mistaken requests across every endpoint.
 // Each must get a specific 4xx in the one error shape, never a 500, and none
-// may damage the data that was there before.
+// may damage the data that was there before. Every status a row gets must be
+// one openapi.json lists for its endpoint.
 
 const (
 	badRequest   = 400
@@ -52,6 +53,7 @@ func TestWorstInputs(t *testing.T) {
 	t.Parallel()
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		fx := seed(t, app)
+		app.Expect(t, 200, "POST", "/api/v1/definitions/import", `{"definitions": [`+campaignForm+`]}`, nil)
 		before := snapshot(t, app, fx)
 		var rows []enginetest.APIScenario
 		rows = append(rows, authRows(t, app)...)
@@ -59,6 +61,7 @@ func TestWorstInputs(t *testing.T) {
 		rows = append(rows, customerFieldRows()...)
 		rows = append(rows, orderFieldRows(fx)...)
 		rows = append(rows, systemFieldRows(fx)...)
+		rows = append(rows, campaignRows(fx)...)
 		rows = append(rows, textRows(fx)...)
 		rows = append(rows, queryRows(fx)...)
 		rows = append(rows, idRows(fx)...)
@@ -66,12 +69,19 @@ func TestWorstInputs(t *testing.T) {
 		rows = append(rows, fileRows(t)...)
 		rows = append(rows, importRows(t)...)
 		rows = append(rows, definitionRows()...)
+		t.Logf("%d worst inputs", len(rows))
 		if len(rows) < 100 {
 			t.Fatalf("only %d worst inputs; there should be at least 100", len(rows))
 		}
 		for _, s := range rows {
 			s.NotExpectedContent = append(s.NotExpectedContent, internals...)
-			s.Test(t, app)
+			r := s.Test(t, app)
+			if r.Status >= 400 {
+				conforms(t, "Error", r.Body)
+			}
+			if route, ok := documented(t, s.Method, s.URL, r.Status); route != "" && !ok {
+				t.Errorf("%s: %s answered %d, which openapi.json does not list", s.Name, route, r.Status)
+			}
 		}
 		after := snapshot(t, app, fx)
 		for k, v := range before {
@@ -81,6 +91,7 @@ func TestWorstInputs(t *testing.T) {
 		}
 		checkSQLLookingRoundTrip(t, app)
 		checkCounts(t, app)
+		app.Login(t, enginetest.AdminEmail, enginetest.AdminPassword) // the users are all there
 	})
 }
 
@@ -99,6 +110,8 @@ func snapshot(t *testing.T, app *enginetest.App, fx fixture) map[string]string {
 	return out
 }
 
+// checkSQLLookingRoundTrip finds each SQL-looking customer by an exact
+// filter on its name and compares what was stored with what was sent.
 func checkSQLLookingRoundTrip(t *testing.T, app *enginetest.App) {
 	t.Helper()
 	for _, s := range sqlLooking {
@@ -106,7 +119,7 @@ func checkSQLLookingRoundTrip(t *testing.T, app *enginetest.App) {
 			Items []map[string]any `json:"items"`
 			Total int              `json:"total"`
 		}
-		app.Expect(t, 200, "GET", listURL("customer", "filter", "name == "+strconvQuote(s)), "", nil).JSON(t, &list)
+		app.Expect(t, 200, "GET", listURL("customer", "filter", "name == "+jsonQuote(s)), "", nil).JSON(t, &list)
 		if list.Total != 1 || len(list.Items) != 1 || list.Items[0]["name"] != s || list.Items[0]["notes"] != s {
 			t.Errorf("customer named %q did not round-trip: %+v", s, list)
 		}
@@ -116,7 +129,7 @@ func checkSQLLookingRoundTrip(t *testing.T, app *enginetest.App) {
 // checkCounts makes sure only the rows meant to create records did.
 func checkCounts(t *testing.T, app *enginetest.App) {
 	t.Helper()
-	for form, want := range map[string]int{"customer": 1 + len(sqlLooking), "product": 2, "order": 1} {
+	for form, want := range map[string]int{"customer": 1 + len(sqlLooking), "product": 2, "order": 1, "campaign": 1} {
 		var list struct {
 			Total int `json:"total"`
 		}
@@ -127,11 +140,14 @@ func checkCounts(t *testing.T, app *enginetest.App) {
 	}
 }
 
-func strconvQuote(s string) string {
+// jsonQuote renders s as a JSON (and filter) string literal.
+func jsonQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
 
+// authRows present missing, forged, expired and revoked tokens, and bad
+// logins.
 func authRows(t *testing.T, app *enginetest.App) []enginetest.APIScenario {
 	expired := app.SessionToken(t, time.Now().Add(-time.Minute))
 	revoked := app.Login(t, enginetest.AdminEmail, enginetest.AdminPassword)
@@ -178,6 +194,7 @@ func authRows(t *testing.T, app *enginetest.App) []enginetest.APIScenario {
 	}
 }
 
+// bodyRows send bodies that are not one JSON object of at most 2 MiB.
 func bodyRows(fx fixture) []enginetest.APIScenario {
 	post := func(name, body string, status int, headers map[string]string) enginetest.APIScenario {
 		code := codeBadRequest
@@ -204,6 +221,10 @@ func bodyRows(fx fixture) []enginetest.APIScenario {
 		post("NaN literal", `{"name": "NaN", "region": "east", "credit_limit": NaN}`, badRequest, nil),
 		post("byte order mark", "\ufeff{\"name\": \"BOM\", \"region\": \"east\"}", badRequest, nil),
 		post("body over 2 MiB", huge, tooLarge, nil),
+		{Name: "body: definition over 2 MiB", Method: "POST", URL: "/api/v1/definitions", Body: huge,
+			ExpectedStatus: tooLarge, ExpectedCode: "too_large"},
+		{Name: "body: login over 2 MiB", Method: "POST", URL: "/api/v1/auth/login", Body: huge,
+			Headers: map[string]string{"Authorization": ""}, ExpectedStatus: tooLarge, ExpectedCode: "too_large"},
 		post("100000 nested arrays", deep, badRequest, nil),
 		post("plain text content type", `{"name": "Plain", "region": "east"}`, badRequest,
 			map[string]string{"Content-Type": "text/plain"}),
@@ -216,168 +237,8 @@ func bodyRows(fx fixture) []enginetest.APIScenario {
 	}
 }
 
-// field builds a row posting body to form that must fail validation at the
-// given JSON pointers.
-func field(name, form, body string, paths ...string) enginetest.APIScenario {
-	return enginetest.APIScenario{Name: form + ": " + name, Method: "POST", URL: "/api/v1/forms/" + form + "/records",
-		Body: body, ExpectedStatus: invalid, ExpectedCode: codeValidation, ExpectedPaths: paths}
-}
-
-func customerFieldRows() []enginetest.APIScenario {
-	c := func(name, extra string, paths ...string) enginetest.APIScenario {
-		return field(name, "customer", `{"name": "Field test", "region": "east"`+extra+`}`, paths...)
-	}
-	nested := strings.Repeat(`{"a": `, 500) + `1` + strings.Repeat(`}`, 500)
-	return []enginetest.APIScenario{
-		field("name missing", "customer", `{"region": "east"}`, "/name"),
-		field("name is a number", "customer", `{"name": 42, "region": "east"}`, "/name"),
-		field("name is an object 500 deep", "customer", `{"name": `+nested+`, "region": "east"}`, "/name"),
-		field("name too long", "customer", `{"name": "`+strings.Repeat("n", 201)+`", "region": "east"}`, "/name"),
-		field("name only spaces", "customer", `{"name": "   ", "region": "east"}`, "/name"),
-		field("duplicate name", "customer", `{"name": "Acme Ltd", "region": "east"}`, "/name"),
-		c("unknown field", `, "bogus": 1`, "/bogus"),
-		c("unknown field with a slash", `, "a/b~c": 1`, "/a~1b~0c"),
-		field("region not an option", "customer", `{"name": "R", "region": "mars"}`, "/region"),
-		field("region is a number", "customer", `{"name": "R", "region": 3}`, "/region"),
-		field("region is a list", "customer", `{"name": "R", "region": ["east"]}`, "/region"),
-		c("e-mail without @", `, "contact_email": "not-an-email"`, "/contact_email"),
-		c("e-mail with two @", `, "contact_email": "a@b@example.com"`, "/contact_email"),
-		c("e-mail with a display name", `, "contact_email": "Buyer <buyer@example.com>"`, "/contact_email"),
-		c("javascript URL", `, "website": "javascript:alert(1)"`, "/website"),
-		c("ftp URL", `, "website": "ftp://files.example.com"`, "/website"),
-		c("URL without host", `, "website": "http://"`, "/website"),
-		c("phone with letters", `, "contact_phone": "call me"`, "/contact_phone"),
-		c("phone too short", `, "contact_phone": "12"`, "/contact_phone"),
-		c("money with 3 decimals (text)", `, "credit_limit": "12.345"`, "/credit_limit"),
-		c("money with 3 decimals (number)", `, "credit_limit": 12.345`, "/credit_limit"),
-		c("money below min", `, "credit_limit": -1`, "/credit_limit"),
-		c("money is a word", `, "credit_limit": "lots"`, "/credit_limit"),
-		c("money 1e400", `, "credit_limit": 1e400`, "/credit_limit"),
-		c("money is true", `, "credit_limit": true`, "/credit_limit"),
-		c("level not an option", `, "level": "Z"`, "/level"),
-		c("notes too long", `, "notes": "`+strings.Repeat("x", 5001)+`"`, "/notes"),
-		c("writing the auto number", `, "code": "CUS-99999"`, "/code"),
-		c("every mistake at once", `, "website": "nope", "contact_email": "nope", "credit_limit": "x", "level": 1`,
-			"/website", "/contact_email", "/credit_limit", "/level"),
-		field("sku breaks its pattern", "product", `{"sku": "bad sku", "name": "P", "product_line": "hardware", "unit_price": 1}`, "/sku"),
-		field("duplicate sku", "product", `{"sku": "HW-SRV-2U", "name": "P", "product_line": "hardware", "unit_price": 1}`, "/sku"),
-		field("price missing", "product", `{"sku": "NO-PRICE", "name": "P", "product_line": "hardware"}`, "/unit_price"),
-		field("boolean is maybe", "product", `{"sku": "MAYBE-1", "name": "P", "product_line": "hardware", "unit_price": 1, "active": "maybe"}`, "/active"),
-		field("29 February 2026", "product", `{"sku": "LEAP-1", "name": "P", "product_line": "hardware", "unit_price": 1, "launched_on": "2026-02-29"}`, "/launched_on"),
-	}
-}
-
-func orderFieldRows(fx fixture) []enginetest.APIScenario {
-	line := fmt.Sprintf(`{"product": %d, "qty": 1, "unit_price": 10}`, fx.Product)
-	o := func(name, fields string, paths ...string) enginetest.APIScenario {
-		body := fmt.Sprintf(`{"customer": %d, "order_date": "2026-03-15", "items": [%s]%s}`, fx.Customer, line, fields)
-		return field(name, "order", body, paths...)
-	}
-	items := func(name, items string, paths ...string) enginetest.APIScenario {
-		body := fmt.Sprintf(`{"customer": %d, "order_date": "2026-03-15", "items": %s}`, fx.Customer, items)
-		return field(name, "order", body, paths...)
-	}
-	withCustomer := func(name, customer string) enginetest.APIScenario {
-		body := fmt.Sprintf(`{"customer": %s, "order_date": "2026-03-15", "items": [%s]}`, customer, line)
-		return field(name, "order", body, "/customer")
-	}
-	many := "[" + strings.TrimSuffix(strings.Repeat(line+",", 1001), ",") + "]"
-	return []enginetest.APIScenario{
-		withCustomer("customer id 0", "0"),
-		withCustomer("customer id -1", "-1"),
-		withCustomer("customer id abc", `"abc"`),
-		withCustomer("customer id 1.5", "1.5"),
-		withCustomer("customer that does not exist", "99999999"),
-		withCustomer("customer id beyond int64", "99999999999999999999"),
-		withCustomer("customer as an object", fmt.Sprintf(`{"id": %d}`, fx.Customer)),
-		withCustomer("customer is a product id as text", `"1 OR 1=1"`),
-		o("invalid date 2026-02-30", `, "order_date": "2026-02-30"`, "/order_date"),
-		o("month 13", `, "order_date": "2026-13-01"`, "/order_date"),
-		o("date is a word", `, "order_date": "yesterday"`, "/order_date"),
-		o("date is a number", `, "order_date": 20260315`, "/order_date"),
-		o("delivery before the order", `, "delivery_date": "2026-03-01"`, "/delivery_date"),
-		o("urgent without delivery date", `, "type": "urgent"`, "/delivery_date"),
-		o("discount above max", `, "discount": 0.6`, "/discount"),
-		o("discount with a percent sign", `, "discount": "10%"`, "/discount"),
-		o("discount with 5 decimals", `, "discount": 0.12345`, "/discount"),
-		o("currency not an option", `, "currency": "BTC"`, "/currency"),
-		o("sales rep 0", `, "sales_rep": 0`, "/sales_rep"),
-		o("sales rep who does not exist", `, "sales_rep": 424242`, "/sales_rep"),
-		o("contract_required is maybe", `, "contract_required": "maybe"`, "/contract_required"),
-		o("attachment never uploaded", `, "attachments": ["0123456789abcdef0123456789abcdef"]`, "/attachments/0"),
-		o("attachment path traversal", `, "attachments": ["../../etc/passwd"]`, "/attachments/0"),
-		o("attachments not a list", `, "attachments": "file-id"`, "/attachments"),
-		o("attachment id is a number", `, "attachments": [{"id": 5}]`, "/attachments"),
-		o("six attachments", `, "attachments": ["a1","a2","a3","a4","a5","a6"]`, "/attachments"),
-		items("lines not a list", `"three lines"`, "/items"),
-		items("lines an object", `{"product": 1}`, "/items"),
-		items("lines not objects", `[1, 2]`, "/items"),
-		items("no lines", `[]`, "/items"),
-		items("1001 lines", many, "/items"),
-		items("qty 0", fmt.Sprintf(`[{"product": %d, "qty": 0, "unit_price": 10}]`, fx.Product), "/items/0/qty"),
-		items("qty 1.5", fmt.Sprintf(`[{"product": %d, "qty": 1.5, "unit_price": 10}]`, fx.Product), "/items/0/qty"),
-		items("qty two", fmt.Sprintf(`[{"product": %d, "qty": "two", "unit_price": 10}]`, fx.Product), "/items/0/qty"),
-		items("qty beyond int64", fmt.Sprintf(`[{"product": %d, "qty": 9223372036854775808, "unit_price": 10}]`, fx.Product), "/items/0/qty"),
-		items("line without product", `[{"qty": 1, "unit_price": 10}]`, "/items/0/product"),
-		items("line with a missing product", fmt.Sprintf(`[%s, {"product": 424242, "qty": 1, "unit_price": 10}]`, line), "/items/1/product"),
-		items("line with unknown column", fmt.Sprintf(`[{"product": %d, "qty": 1, "unit_price": 10, "colour": "red"}]`, fx.Product), "/items/0/colour"),
-		items("line price with 3 decimals", fmt.Sprintf(`[{"product": %d, "qty": 1, "unit_price": "0.001"}]`, fx.Product), "/items/0/unit_price"),
-		items("line writes its formula", fmt.Sprintf(`[{"product": %d, "qty": 1, "unit_price": 10, "line_total": 1}]`, fx.Product), "/items/0/line_total"),
-	}
-}
-
-func systemFieldRows(fx fixture) []enginetest.APIScenario {
-	o := func(name, fields string, paths ...string) enginetest.APIScenario {
-		body := fmt.Sprintf(`{"customer": %d, "order_date": "2026-03-15", "items": [{"product": %d, "qty": 1, "unit_price": 10}]%s}`,
-			fx.Customer, fx.Product, fields)
-		return field(name, "order", body, paths...)
-	}
-	patch := func(name, body string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "order patch: " + name, Method: "PATCH", URL: recordURL("order", fx.Order),
-			Body: body, ExpectedStatus: invalid, ExpectedCode: codeValidation, ExpectedPaths: paths}
-	}
-	return []enginetest.APIScenario{
-		o("writing id", `, "id": 1`, "/id"),
-		o("writing row_version", `, "row_version": 7`, "/row_version"),
-		o("writing created_at", `, "created_at": "2020-01-01T00:00:00Z"`, "/created_at"),
-		o("writing owner", `, "owner": 1`, "/owner"),
-		o("writing flow_status", `, "flow_status": "approved"`, "/flow_status"),
-		o("writing the number", `, "number": "SO-000000-00001"`, "/number"),
-		o("writing the amount", `, "amount": 0.01`, "/amount"),
-		o("writing the subtotal", `, "subtotal": 1`, "/subtotal"),
-		o("writing the read-only status", `, "status": "approved"`, "/status"),
-		patch("amount", `{"amount": 1}`, "/amount"),
-		patch("number", `{"number": "SO-1"}`, "/number"),
-		patch("id", `{"id": 99}`, "/id"),
-		patch("row_version", `{"row_version": 99}`, "/row_version"),
-		patch("customer emptied", `{"customer": null}`, "/customer"),
-		patch("lines emptied", `{"items": []}`, "/items"),
-		patch("unknown field", `{"bogus": true}`, "/bogus"),
-	}
-}
-
-// textRows send NUL bytes, invalid UTF-8 and SQL-looking text.
-func textRows(fx fixture) []enginetest.APIScenario {
-	rows := []enginetest.APIScenario{
-		field("NUL in a name", "customer", `{"name": "Ac\u0000me", "region": "east"}`, "/name"),
-		field("NUL in long text", "customer", `{"name": "Nul notes", "region": "east", "notes": "a\u0000b"}`, "/notes"),
-		{Name: "customer: invalid UTF-8", Method: "POST", URL: "/api/v1/forms/customer/records",
-			Body: "{\"name\": \"Bad \xff\xfe UTF-8\", \"region\": \"east\"}", ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
-		{Name: "order patch: invalid UTF-8", Method: "PATCH", URL: recordURL("order", fx.Order),
-			Body: "{\"notes\": \"\xc3\x28\"}", ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
-		{Name: "definition: invalid UTF-8", Method: "POST", URL: "/api/v1/definitions",
-			Body:           "{\"kind\": \"form\", \"key\": \"bad_utf\", \"title\": \"\xff\", \"fields\": [{\"key\": \"a\", \"type\": \"text\", \"label\": \"A\"}]}",
-			ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
-	}
-	for _, s := range sqlLooking {
-		body := fmt.Sprintf(`{"name": %s, "region": "east", "notes": %s}`, strconvQuote(s), strconvQuote(s))
-		rows = append(rows, enginetest.APIScenario{Name: "customer: SQL-looking " + s, Method: "POST",
-			URL: "/api/v1/forms/customer/records", Body: body, ExpectedStatus: 201,
-			ExpectedContent: []string{`"name":` + strconvQuote(s)}})
-	}
-	return rows
-}
-
+// queryRows send list queries that cannot be used: filters, sorts, pages,
+// field lists and expansions.
 func queryRows(fx fixture) []enginetest.APIScenario {
 	list := func(name string, status int, code string, params ...string) enginetest.APIScenario {
 		return enginetest.APIScenario{Name: "list: " + name, Method: "GET", URL: listURL("order", params...),
@@ -442,6 +303,8 @@ func queryRows(fx fixture) []enginetest.APIScenario {
 	}
 }
 
+// idRows name forms, records and versions that do not exist, or ids that
+// are not ids.
 func idRows(fx fixture) []enginetest.APIScenario {
 	get := func(name, url string) enginetest.APIScenario {
 		return enginetest.APIScenario{Name: "get: " + name, Method: "GET", URL: url, ExpectedStatus: notFound,
@@ -465,6 +328,9 @@ func idRows(fx fixture) []enginetest.APIScenario {
 		get("form version abc", "/api/v1/forms/order/versions/abc"),
 		get("form version that does not exist", "/api/v1/forms/order/versions/999"),
 		get("unknown endpoint", "/api/v1/nope"),
+		{Name: "PUT instead of PATCH", Method: "PUT", URL: rec("1"), Body: `{"notes": "x"}`, ExpectedStatus: notFound},
+		{Name: "unknown endpoint without a token", Method: "GET", URL: "/api/v1/nope",
+			Headers: map[string]string{"Authorization": ""}, ExpectedStatus: unauthorized},
 		{Name: "patch: record that does not exist", Method: "PATCH", URL: rec("99999999"), Body: `{"notes": "x"}`,
 			ExpectedStatus: notFound, ExpectedCode: codeNotFound},
 		{Name: "delete: record -1", Method: "DELETE", URL: rec("-1"), ExpectedStatus: notFound, ExpectedCode: codeNotFound},
@@ -477,6 +343,8 @@ func idRows(fx fixture) []enginetest.APIScenario {
 	}
 }
 
+// ifMatchRows send If-Match headers that are malformed or stale, and delete
+// records others link to.
 func ifMatchRows(fx fixture) []enginetest.APIScenario {
 	patch := func(name, etag string, status int, code string) enginetest.APIScenario {
 		return enginetest.APIScenario{Name: "If-Match " + name, Method: "PATCH", URL: recordURL("order", fx.Order),
@@ -504,116 +372,5 @@ func ifMatchRows(fx fixture) []enginetest.APIScenario {
 			ExpectedStatus: conflict, ExpectedCode: "conflict", NotExpectedContent: []string{"ERROR", "FOREIGN KEY"}},
 		{Name: "If-Match abc on delete", Method: "DELETE", URL: recordURL("order", fx.Order),
 			Headers: map[string]string{"If-Match": "abc"}, ExpectedStatus: badRequest, ExpectedCode: codeBadRequest},
-	}
-}
-
-func fileRows(t *testing.T) []enginetest.APIScenario {
-	pdf, pdfType := enginetest.Multipart(t, "file", "quote.pdf", "application/pdf", []byte("%PDF-1.4 test"))
-	html, htmlType := enginetest.Multipart(t, "file", "page.html", "text/html", []byte("<script>alert(1)</script>"))
-	big, bigType := enginetest.Multipart(t, "file", "big.pdf", "application/pdf", make([]byte, 10<<20+1))
-	wrongPart, wrongPartType := enginetest.Multipart(t, "upload", "quote.pdf", "application/pdf", []byte("%PDF"))
-	upload := func(name, url, body, ct string, status int, code string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "upload: " + name, Method: "POST", URL: url, Body: body,
-			Headers: map[string]string{"Content-Type": ct}, ExpectedStatus: status, ExpectedCode: code, ExpectedPaths: paths}
-	}
-	download := func(name, id string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "download: " + name, Method: "GET", URL: "/api/v1/files/" + id,
-			ExpectedStatus: notFound, ExpectedCode: codeNotFound}
-	}
-	const files = "/api/v1/forms/order/files"
-	return []enginetest.APIScenario{
-		upload("no field named", files, pdf, pdfType, badRequest, codeBadRequest, "/field"),
-		upload("not an attachment field", files+"?field=notes", pdf, pdfType, invalid, codeValidation, "/field"),
-		upload("unknown field", files+"?field=bogus", pdf, pdfType, invalid, codeValidation, "/field"),
-		upload("unknown form", "/api/v1/forms/nope/files?field=attachments", pdf, pdfType, notFound, codeNotFound),
-		upload("JSON instead of a file", files+"?field=attachments", `{"file": "x"}`, "application/json", badRequest, codeBadRequest, "/file"),
-		upload("part with another name", files+"?field=attachments", wrongPart, wrongPartType, badRequest, codeBadRequest, "/file"),
-		upload("HTML to a PDF/image field", files+"?field=attachments", html, htmlType, invalid, codeValidation, "/file"),
-		upload("over the field's 10 MiB", files+"?field=attachments", big, bigType, tooLarge, "too_large"),
-		download("traversal", "..%2F..%2Fetc%2Fpasswd"),
-		download("dot dot", "%2e%2e"),
-		download("too short", "a"),
-		download("too long", strings.Repeat("f", 41)),
-		download("SQL", url.PathEscape("' OR '1'='1")),
-		download("never uploaded", "0123456789abcdef0123456789abcdef"),
-	}
-}
-
-func importRows(t *testing.T) []enginetest.APIScenario {
-	csv := func(name, content string) (string, string) {
-		return enginetest.Multipart(t, "file", name, "text/csv", []byte(content))
-	}
-	unknownCol, unknownColType := csv("customers.csv", "name,region,shoe_size\nImported,east,42\n")
-	badRows, badRowsType := csv("customers.csv", "name,region,credit_limit\nGood one,east,10\n,mars,1.234\n")
-	txt, txtType := enginetest.Multipart(t, "file", "customers.txt", "text/plain", []byte("name\nx\n"))
-	xlsx, xlsxType := enginetest.Multipart(t, "file", "customers.xlsx", "application/octet-stream", []byte("not a zip"))
-	headerOnly, headerOnlyType := csv("customers.csv", "name,region\n")
-	imp := func(name, url, body, ct string, status int, code string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "import: " + name, Method: "POST", URL: url, Body: body,
-			Headers: map[string]string{"Content-Type": ct}, ExpectedStatus: status, ExpectedCode: code, ExpectedPaths: paths}
-	}
-	const u = "/api/v1/forms/customer/records/import"
-	return []enginetest.APIScenario{
-		imp("no file", u, `{"rows": []}`, "application/json", badRequest, codeBadRequest, "/file"),
-		imp("unknown form", "/api/v1/forms/nope/records/import", unknownCol, unknownColType, notFound, codeNotFound),
-		imp("unknown column", u, unknownCol, unknownColType, invalid, codeValidation, "/header/2"),
-		imp("bad rows", u, badRows, badRowsType, invalid, codeValidation, "/rows/2/name", "/rows/2/region", "/rows/2/credit_limit"),
-		imp("bad rows, dry run", u+"?dry_run=true", badRows, badRowsType, invalid, codeValidation, "/rows/2/region"),
-		imp("a .txt file", u, txt, txtType, invalid, codeValidation, "/file"),
-		imp("a broken .xlsx", u, xlsx, xlsxType, invalid, codeValidation, "/file"),
-		imp("a header and no rows", u, headerOnly, headerOnlyType, invalid, codeValidation, "/file"),
-	}
-}
-
-func definitionRows() []enginetest.APIScenario {
-	form := func(key, fields string) string {
-		return fmt.Sprintf(`{"kind": "form", "key": %q, "title": "T", "fields": %s}`, key, fields)
-	}
-	imp := func(name, def string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "definition: " + name, Method: "POST", URL: "/api/v1/definitions/import",
-			Body: `{"definitions": [` + def + `]}`, ExpectedStatus: invalid, ExpectedCode: codeValidation, ExpectedPaths: paths}
-	}
-	draft := func(name, body string, status int, code string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "draft: " + name, Method: "POST", URL: "/api/v1/definitions", Body: body,
-			ExpectedStatus: status, ExpectedCode: code, ExpectedPaths: paths}
-	}
-	call := func(name, method, url, body string, status int, code string, paths ...string) enginetest.APIScenario {
-		return enginetest.APIScenario{Name: "definitions: " + name, Method: method, URL: url, Body: body,
-			ExpectedStatus: status, ExpectedCode: code, ExpectedPaths: paths}
-	}
-	const defs = "/api/v1/definitions/form/"
-	return []enginetest.APIScenario{
-		draft("bad key", form("Bad-Key", `[{"key": "a", "type": "text", "label": "A"}]`), invalid, codeValidation, "/key"),
-		draft("unknown kind", `{"kind": "report", "key": "sales", "title": "Sales"}`, invalid, codeValidation, "/kind"),
-		draft("no kind", `{"key": "x", "title": "X"}`, invalid, codeValidation),
-		draft("an array", `[{"kind": "form"}]`, badRequest, codeBadRequest),
-		imp("field key with capitals", form("t1", `[{"key": "Bad Key", "type": "text", "label": "A"}]`), "/form/t1/fields/0/key"),
-		imp("reserved field key", form("t2", `[{"key": "select", "type": "text", "label": "A"}]`), "/form/t2/fields/0/key"),
-		imp("duplicate field keys", form("t3", `[{"key": "a", "type": "text", "label": "A"}, {"key": "a", "type": "text", "label": "B"}]`), "/form/t3/fields/1/key"),
-		imp("unknown field type", form("t4", `[{"key": "a", "type": "hologram", "label": "A"}]`), "/form/t4/fields/0/type"),
-		imp("select without options", form("t5", `[{"key": "a", "type": "select", "label": "A"}]`), "/form/t5/fields/0/options"),
-		imp("formula syntax error", form("t6", `[{"key": "a", "type": "integer", "label": "A"}, {"key": "b", "type": "formula", "label": "B", "formula": "a *"}]`), "/form/t6/fields/1/formula"),
-		imp("formula on an unknown field", form("t7", `[{"key": "a", "type": "integer", "label": "A"}, {"key": "b", "type": "formula", "label": "B", "formula": "a * nope"}]`), "/form/t7/fields/1/formula"),
-		imp("relation to an unknown form", form("t8", `[{"key": "a", "type": "relation", "label": "A", "target": "nowhere"}]`), "/form/t8/fields/0/target"),
-		imp("rule that does not compile", `{"kind": "form", "key": "t9", "title": "T", "fields": [{"key": "a", "type": "integer", "label": "A"}], "rules": [{"key": "r", "expr": "a >", "message": "m"}]}`, "/form/t9/rules/0/expr"),
-		imp("unknown setting", form("t10", `[{"key": "a", "type": "text", "label": "A", "colour": "red"}]`), "/form/t10/fields/0/colour"),
-		imp("no fields", form("t11", `[]`), "/form/t11/fields"),
-		call("import nothing", "POST", "/api/v1/definitions/import", `{"definitions": []}`, invalid, codeValidation),
-		call("import a string", "POST", "/api/v1/definitions/import", `{"definitions": "order.json"}`, badRequest, codeBadRequest, "/definitions"),
-		call("publish without a draft", "POST", defs+"product/publish", "", notFound, codeNotFound),
-		call("publish an unknown form", "POST", defs+"nope/publish", "", notFound, codeNotFound),
-		call("publish with a bad option", "POST", defs+"product/publish", `{"allow_destructive": "yes"}`, badRequest, codeBadRequest, "/allow_destructive"),
-		call("publish with a long note", "POST", defs+"product/publish", `{"note": "`+strings.Repeat("n", 501)+`"}`, badRequest, codeBadRequest, "/note"),
-		call("rollback without a version", "POST", defs+"order/rollback", `{}`, invalid, codeValidation, "/version"),
-		call("rollback to version -1", "POST", defs+"order/rollback", `{"version": -1}`, invalid, codeValidation, "/version"),
-		call("rollback to a version as text", "POST", defs+"order/rollback", `{"version": "1"}`, badRequest, codeBadRequest, "/version"),
-		call("rollback to a version that does not exist", "POST", defs+"order/rollback", `{"version": 99}`, notFound, codeNotFound),
-		call("versions of an unknown form", "GET", defs+"nope/versions", "", notFound, codeNotFound),
-		call("version 0", "GET", defs+"order/versions/0", "", notFound, codeNotFound),
-		call("draft that does not exist", "GET", defs+"nope/draft", "", notFound, codeNotFound),
-		call("diff without a draft", "GET", defs+"order/diff", "", notFound, codeNotFound),
-		call("validate without a draft", "POST", defs+"order/validate", "", notFound, codeNotFound),
-		call("schema of an unknown kind", "GET", "/api/v1/schemas/nope", "", notFound, codeNotFound),
-		call("schema path traversal", "GET", "/api/v1/schemas/..%2Fdefinition", "", notFound, codeNotFound),
 	}
 }

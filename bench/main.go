@@ -1,0 +1,136 @@
+// Command bench measures the engine against hand-written Go + SQL doing the
+// same work on the same PostgreSQL, in the same run, and writes the ratios to
+// bench/results.md. `make bench` runs it with MOSAIC_BENCH_PG set.
+//
+// Two HTTP servers run on loopback ports in this process: the engine's API
+// (api.New) and a hand-written fiber app over pgx with its own copies of the
+// order tables. One client drives both with the same concurrency, alternating
+// rounds so that drift (table growth, caches, the machine) hits both alike.
+//
+// Example:
+//
+//	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
+//	go tool pprof -top -tagfocus=side=engine /tmp/engine.pprof
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"runtime"
+	"time"
+)
+
+// defaultPG is used when MOSAIC_BENCH_PG is not set.
+const defaultPG = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// config is what the flags and environment ask for.
+type config struct {
+	dsn        string
+	example    string
+	out        string
+	n          int
+	warmup     int
+	rounds     int
+	workers    int
+	records    int
+	rawN       int
+	cpuProfile string
+	keep       bool
+}
+
+func parseFlags() config {
+	var c config
+	flag.IntVar(&c.n, "n", 5000, "measured requests per side and scenario (split over the rounds)")
+	flag.IntVar(&c.warmup, "warmup", 300, "unmeasured requests per side and scenario before measuring")
+	flag.IntVar(&c.rounds, "rounds", 4, "alternating engine/hand-written rounds per scenario")
+	flag.IntVar(&c.workers, "c", 4, "concurrent client workers (the same for both sides)")
+	flag.IntVar(&c.records, "records", 20000, "orders bulk-seeded in each order table before the list scenario")
+	flag.IntVar(&c.rawN, "raw-n", 2000, "iterations of each raw PostgreSQL baseline")
+	flag.StringVar(&c.example, "example", "examples/order-management", "application folder imported into the engine")
+	flag.StringVar(&c.out, "out", "bench/results.md", "where the Markdown results are written (empty: nowhere)")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of a phase run after the measurements (narrow it with -tagfocus=side=engine)")
+	flag.BoolVar(&c.keep, "keep", false, "keep the benchmark schema instead of dropping it (for inspection)")
+	flag.Parse()
+	c.dsn = os.Getenv("MOSAIC_BENCH_PG")
+	if c.dsn == "" {
+		c.dsn = defaultPG
+	}
+	if c.rounds < 1 {
+		c.rounds = 1
+	}
+	if c.workers < 1 {
+		c.workers = 1
+	}
+	return c
+}
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("bench: ")
+	cfg := parseFlags()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run sets everything up, measures, reports and cleans up.
+func run(ctx context.Context, cfg config) (err error) {
+	started := time.Now()
+	env, err := setUp(ctx, cfg)
+	if env != nil {
+		defer func() {
+			if cerr := env.close(cfg.keep); cerr != nil && err == nil {
+				err = cerr
+			}
+		}()
+	}
+	if err != nil {
+		return err
+	}
+	rep := &report{cfg: cfg, started: started, goVersion: runtime.Version(), cores: runtime.NumCPU(),
+		maxProcs: runtime.GOMAXPROCS(0), pgVersion: env.pgVersion, listFilter: listFilter,
+		engineWhere: env.engineWhere, parity: env.parity}
+
+	log.Printf("raw PostgreSQL baselines (%d iterations each)", cfg.rawN)
+	if rep.raw, err = rawBaselines(ctx, env.pool, cfg); err != nil {
+		return err
+	}
+	d := newDriver(cfg.workers)
+	for _, s := range scenarios(env) {
+		log.Printf("scenario %q: %d warm-up + %d measured requests per side, %d workers", s.name, cfg.warmup, cfg.n, cfg.workers)
+		res, err := d.compare(ctx, s, cfg)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		rep.results = append(rep.results, res)
+	}
+	if cfg.cpuProfile != "" {
+		log.Printf("profiling into %s (-tagfocus=side=engine for the engine)", cfg.cpuProfile)
+		if err := profileEngine(ctx, env, d, cfg); err != nil {
+			return err
+		}
+	}
+	// note: last, because it turns on the engine's statement log for good.
+	if rep.trace, err = traceStatements(ctx, env, d); err != nil {
+		return err
+	}
+	if rep.rows, err = env.rowCounts(ctx); err != nil {
+		return err
+	}
+	rep.took = time.Since(started)
+	md := rep.markdown()
+	fmt.Println(md)
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, []byte(md), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", cfg.out, err)
+		}
+		log.Printf("wrote %s", cfg.out)
+	}
+	return nil
+}

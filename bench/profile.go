@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/pprof"
+)
+
+// profileEngine runs the scenarios again after the measurements with the CPU
+// profiler on. Requests carry the label side=engine or side=handwritten (the
+// client's goroutines carry none), so the profile can be narrowed to the
+// engine. The hand-written side runs too, so both order tables keep the same
+// number of rows for what follows.
+//
+// Example:
+//
+//	go tool pprof -top -tagfocus=side=engine bench.pprof
+func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config) (err error) {
+	f, err := os.Create(cfg.cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	for k, s := range scenarios(env) {
+		// note: start far past the measured requests; create bodies repeat
+		// with i, which is fine, and auto-numbers come from the counter.
+		for _, mk := range []func(int) request{s.engine, s.hand} {
+			if _, err := d.batch(ctx, (k+1)*1_000_000, cfg.n/2, mk); err != nil {
+				return fmt.Errorf("profile %s: %w", s.name, err)
+			}
+		}
+	}
+	return nil
+}
