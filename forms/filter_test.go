@@ -351,7 +351,6 @@ func TestFilterMatches(t *testing.T) {
 	})
 }
 
-
 func matchedCodes(t *testing.T, rows []store.Row, codes map[int64]string) string {
 	t.Helper()
 	var got []string
