@@ -91,14 +91,7 @@ func (c *Compiled) fieldValues(rec Record) map[string]any {
 			env[f.Key] = vals
 			continue
 		}
-		v := rec[f.Key]
-		if _, ok := f.Kind.(Nullable); ok && v == nil {
-			// note: an empty date or link is nil, so `due == nil` can be
-			// tested; numbers and text are zero when empty, as in a spreadsheet.
-			env[f.Key] = nil
-			continue
-		}
-		env[f.Key] = f.Kind.ExprValue(f.Field, v)
+		env[f.Key] = c.exprValue(f, rec[f.Key])
 	}
 	return env
 }
@@ -106,4 +99,14 @@ func (c *Compiled) fieldValues(rec Record) map[string]any {
 func intOf(v any) int {
 	n, _ := v.(int64)
 	return int(n)
+}
+
+// exprValue is what expressions see of field f holding v.
+func (c *Compiled) exprValue(f *CField, v any) any {
+	if _, ok := f.Kind.(Nullable); ok && v == nil {
+		// note: an empty date or link is nil, so `due == nil` can be tested;
+		// numbers and text are zero when empty, as in a spreadsheet.
+		return nil
+	}
+	return f.Kind.ExprValue(f.Field, v)
 }

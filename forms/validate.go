@@ -160,26 +160,29 @@ func (c *Compiled) finish(rec, prev Record, actor Actor, base string, creating b
 			ps = append(ps, f.Child.finish(row, nil, actor, fmt.Sprintf("%s/%s/%d", base, f.Key, i), true)...)
 		}
 	}
+	// note: one environment per record, kept in step as values are computed.
+	env := c.env(rec, prev, actor)
 	if creating {
 		for _, f := range c.fields {
 			if f.defaultProg != nil && rec[f.Key] == nil {
-				if p := c.setFromExpr(rec, prev, actor, f, f.defaultProg, base, "default"); p != nil {
+				if p := c.setFromExpr(rec, env, f, f.defaultProg, base, "default"); p != nil {
 					ps = append(ps, *p)
 				}
 			}
 		}
 	}
 	for _, f := range c.formulas {
-		if p := c.setFromExpr(rec, prev, actor, f, f.formulaProg, base, "formula"); p != nil {
+		if p := c.setFromExpr(rec, env, f, f.formulaProg, base, "formula"); p != nil {
 			ps = append(ps, *p)
 		}
 	}
 	for _, f := range c.fields {
 		path := base + "/" + f.Key
 		if f.visibleProg != nil {
-			visible, err := expr.Run(f.visibleProg, c.env(rec, prev, actor))
+			visible, err := expr.Run(f.visibleProg, env)
 			if err == nil && visible == false {
 				delete(rec, f.Key)
+				env[f.Key] = c.exprValue(f, nil)
 				continue
 			}
 		}
@@ -214,9 +217,10 @@ func isEmptyList(v any) bool {
 }
 
 // setFromExpr runs prog and stores its value as f's value.
-func (c *Compiled) setFromExpr(rec, prev Record, actor Actor, f *CField, prog *vm.Program, base, what string) *Problem {
+func (c *Compiled) setFromExpr(rec Record, env map[string]any, f *CField, prog *vm.Program, base, what string) *Problem {
 	path := base + "/" + f.Key
-	out, err := expr.Run(prog, c.env(rec, prev, actor))
+	defer func() { env[f.Key] = c.exprValue(f, rec[f.Key]) }()
+	out, err := expr.Run(prog, env)
 	if err != nil {
 		p := problem(path, CodeInvalidValue, "%s could not be computed (%s): %v", labelOf(f), what, err)
 		return &p

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strconv"
+
 	"net/http"
 	"unicode/utf8"
 
@@ -48,18 +50,30 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]any, len(res.Items))
+	buf := make([]byte, 0, 1024*len(res.Items)+64)
+	buf = append(buf, `{"items":[`...)
 	for i, r := range res.Items {
-		items[i] = f.JSON(r, only)
-		if expanded[i] != nil {
-			items[i]["expand"] = expanded[i]
+		if i > 0 {
+			buf = append(buf, ',')
 		}
+		buf = append(buf, f.MarshalRecord(r, only, expanded[i])...)
 	}
-	out := fiber.Map{"items": items, "page": page, "per_page": perPage}
+	buf = append(buf, `],"page":`...)
+	buf = strconv.AppendInt(buf, int64(page), 10)
+	buf = append(buf, `,"per_page":`...)
+	buf = strconv.AppendInt(buf, int64(perPage), 10)
 	if res.Total >= 0 {
-		out["total"] = res.Total
+		buf = append(buf, `,"total":`...)
+		buf = strconv.AppendInt(buf, res.Total, 10)
 	}
-	return c.JSON(out)
+	buf = append(buf, '}')
+	return sendJSON(c, buf)
+}
+
+// sendJSON sends an already encoded JSON body.
+func sendJSON(c *fiber.Ctx, body []byte) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 func (s *Server) createRecord(c *fiber.Ctx) error {
@@ -77,7 +91,8 @@ func (s *Server) createRecord(c *fiber.Ctx) error {
 	}
 	setETag(c, rec.RowVersion())
 	c.Location("/api/v1/forms/" + f.Form.Key + "/records/" + itoa(rec.ID()))
-	return c.Status(fiber.StatusCreated).JSON(f.JSON(rec, nil))
+	c.Status(fiber.StatusCreated)
+	return sendJSON(c, f.MarshalRecord(rec, nil, nil))
 }
 
 func (s *Server) getRecord(c *fiber.Ctx) error {
@@ -93,18 +108,16 @@ func (s *Server) getRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := f.JSON(rec, nil)
+	var expanded map[string]any
 	if expand := splitList(c.Query("expand")); len(expand) > 0 {
 		ex, err := s.e.Expand(c.UserContext(), f, []forms.Record{rec}, expand)
 		if err != nil {
 			return err
 		}
-		if ex[0] != nil {
-			out["expand"] = ex[0]
-		}
+		expanded = ex[0]
 	}
 	setETag(c, rec.RowVersion())
-	return c.JSON(out)
+	return sendJSON(c, f.MarshalRecord(rec, nil, expanded))
 }
 
 func (s *Server) updateRecord(c *fiber.Ctx) error {
@@ -129,7 +142,7 @@ func (s *Server) updateRecord(c *fiber.Ctx) error {
 		return err
 	}
 	setETag(c, rec.RowVersion())
-	return c.JSON(f.JSON(rec, nil))
+	return sendJSON(c, f.MarshalRecord(rec, nil, nil))
 }
 
 func (s *Server) deleteRecord(c *fiber.Ctx) error {

@@ -1,0 +1,155 @@
+package forms
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// MarshalRecord encodes rec for the API as JSON, with the system columns
+// first and the fields in definition order, the way people read the form.
+// only limits the fields as in JSON; expand, when not nil, is added as the
+// "expand" property. It is the fast path for record responses: no maps, no
+// reflection for the common value types.
+func (c *Compiled) MarshalRecord(rec Record, only map[string]bool, expand map[string]any) []byte {
+	buf := make([]byte, 0, 512)
+	buf = c.appendRecord(buf, rec, only)
+	if expand != nil {
+		buf = buf[:len(buf)-1]
+		buf = append(buf, `,"expand":`...)
+		b, err := json.Marshal(expand)
+		if err != nil {
+			b = []byte("null")
+		}
+		buf = append(buf, b...)
+		buf = append(buf, '}')
+	}
+	return buf
+}
+
+func (c *Compiled) appendRecord(buf []byte, rec Record, only map[string]bool) []byte {
+	buf = append(buf, '{')
+	first := true
+	key := func(k string) {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = appendJSONString(buf, k)
+		buf = append(buf, ':')
+	}
+	if c.parent == nil {
+		for _, k := range SystemColumns {
+			if only != nil && !only[k] && k != "id" {
+				continue
+			}
+			key(k)
+			v := rec[k]
+			if t, ok := v.(time.Time); ok {
+				v = t.Format(time.RFC3339Nano)
+			}
+			buf = appendJSONValue(buf, v)
+		}
+	} else if id, ok := rec["id"]; ok {
+		key("id")
+		buf = appendJSONValue(buf, id)
+	}
+	for _, f := range c.fields {
+		if only != nil && !only[f.Key] {
+			continue
+		}
+		key(f.Key)
+		v := rec[f.Key]
+		switch {
+		case f.Child != nil:
+			rows, _ := v.([]Record)
+			buf = append(buf, '[')
+			for i, r := range rows {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = f.Child.appendRecord(buf, r, nil)
+			}
+			buf = append(buf, ']')
+		case v == nil:
+			buf = append(buf, "null"...)
+		default:
+			buf = appendJSONValue(buf, f.Kind.ToJSON(f.Field, v))
+		}
+	}
+	return append(buf, '}')
+}
+
+func appendJSONValue(buf []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...)
+	case string:
+		return appendJSONString(buf, x)
+	case int64:
+		return strconv.AppendInt(buf, x, 10)
+	case bool:
+		return strconv.AppendBool(buf, x)
+	case json.Number:
+		return append(buf, x...)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return append(buf, "null"...)
+	}
+	return append(buf, b...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString quotes s as a JSON string. Like encoding/json it escapes
+// <, > and & so a response can never be read as HTML, and replaces invalid
+// UTF-8 with U+FFFD.
+func appendJSONString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				buf = append(buf, '\\', b)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
