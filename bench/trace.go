@@ -133,6 +133,11 @@ func traceStatements(ctx context.Context, env *benchEnv, d *driver) (*traceResul
 func explainPages(ctx context.Context, env *benchEnv, engineList []string) (enginePlan, handPlan string) {
 	enginePlan = "(the engine's page query was not found in its statement log)"
 	for _, s := range engineList {
+		// note: the engine tags its statements with the form version
+		// ("/* order.v1 */ SELECT …"); EXPLAIN takes the statement without it.
+		if i := strings.Index(s, "*/ "); strings.HasPrefix(s, "/*") && i > 0 {
+			s = s[i+3:]
+		}
 		if strings.HasPrefix(s, `SELECT * FROM "f_order" `) && strings.Contains(s, "ORDER BY") {
 			enginePlan = explain(ctx, env, s)
 		}
