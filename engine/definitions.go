@@ -60,12 +60,23 @@ func (e *Engine) Check(raw []byte, version int, set forms.FormSet) (*Checked, er
 	return &Checked{Header: h, Body: compact(raw), Compiled: c}, nil
 }
 
+// compact is the canonical text of a definition: keys sorted, no spaces,
+// no HTML escaping, numbers as written. Equal definitions have equal text, so
+// publishing one that is already live is recognised whatever its layout.
 func compact(raw []byte) []byte {
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return raw
 	}
-	return b.Bytes()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return raw
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
 // SaveDraft stores raw as the draft of its definition, whatever its state, and
@@ -209,13 +220,19 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 	}
 	all := &forms.ProblemList{Subject: "definitions"}
 	var checked []*Checked
-	for _, b := range bodies {
+	for i, b := range bodies {
 		var h Header
 		_ = json.Unmarshal(b, &h)
 		c, err := e.Check(b, e.nextVersion(ctx, h.Kind, h.Key), set)
 		if pl, ok := forms.AsProblems(err); ok {
+			// note: "/form/order/fields/2" when the definition names itself,
+			// otherwise its place in the batch: "/definitions/0/kind".
+			prefix := fmt.Sprintf("/definitions/%d", i)
+			if h.Kind != "" && h.Key != "" {
+				prefix = "/" + h.Kind + "/" + h.Key
+			}
 			for _, p := range pl.Problems {
-				p.Path = "/" + pl.Subject + p.Path
+				p.Path = prefix + p.Path
 				all.Problems = append(all.Problems, p)
 			}
 			continue

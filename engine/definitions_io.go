@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
@@ -72,6 +73,13 @@ func fileOf(path string, bodies [][]byte, names []string) string {
 	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
 	if len(parts) < 2 {
 		return path
+	}
+	if i, err := strconv.Atoi(parts[1]); parts[0] == "definitions" && err == nil && i < len(names) {
+		rest := ""
+		if len(parts) == 3 {
+			rest = "/" + parts[2]
+		}
+		return names[i] + "#" + rest
 	}
 	for i, b := range bodies {
 		var h Header

@@ -196,3 +196,19 @@ func writeFile(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+func TestPublishingTheLiveTextInAnotherLayoutChangesNothing(t *testing.T) {
+	app := enginetest.New(t, store.SQLite)
+	body, err := os.ReadFile(filepath.Join(enginetest.ExampleDir(), "forms", "order.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	relaid := strings.ReplaceAll(strings.ReplaceAll(string(body), ">", `\u003e`), "\n", "\n\n  ")
+	res, err := app.Engine.Import(context.Background(), [][]byte{[]byte(relaid)}, engine.PublishOptions{}, forms.Actor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].Unchanged || res[0].Version != 1 {
+		t.Errorf("the same definition laid out differently was republished: %+v", res[0])
+	}
+}

@@ -80,12 +80,22 @@ func DefaultTypes() Types {
 	return ts
 }
 
-// errValue is the error Prepare returns: the message is shown to the user.
-type errValue struct{ msg string }
+// errValue is the error Prepare returns: the message is shown to the user,
+// the code (CodeInvalidType when empty) tells clients what kind of problem it
+// is.
+type errValue struct {
+	code string
+	msg  string
+}
 
 func (e errValue) Error() string { return e.msg }
 
-func badValue(format string, args ...any) error { return errValue{fmt.Sprintf(format, args...)} }
+func badValue(format string, args ...any) error { return errValue{msg: fmt.Sprintf(format, args...)} }
+
+// badValueCode is badValue with a code other than CodeInvalidType.
+func badValueCode(code, format string, args ...any) error {
+	return errValue{code: code, msg: fmt.Sprintf(format, args...)}
+}
 
 // toInt64 accepts the integer inputs Prepare sees.
 func toInt64(raw any) (int64, error) {

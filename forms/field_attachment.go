@@ -41,7 +41,7 @@ func (attachmentType) Prepare(f *Field, raw any) (any, error) {
 		return nil, badValue("must be a list of uploaded file ids")
 	}
 	if f.MaxFiles > 0 && len(items) > f.MaxFiles {
-		return nil, badValue("holds at most %d files", f.MaxFiles)
+		return nil, badValueCode(CodeTooMany, "holds at most %d files", f.MaxFiles)
 	}
 	out := make([]Attachment, 0, len(items))
 	for _, it := range items {

@@ -73,10 +73,10 @@ func (decimalType) Prepare(f *Field, raw any) (any, error) {
 		return nil, badValue("must be a number")
 	}
 	if !d.Equal(d.Round(int32(f.scale()))) {
-		return nil, badValue("has more than %d decimal places", f.scale())
+		return nil, badValueCode(CodeTooPrecise, "has more than %d decimal places", f.scale())
 	}
 	if d.Shift(int32(f.scale())).Abs().GreaterThan(maxMinorUnits) {
-		return nil, badValue("is too large")
+		return nil, badValueCode(CodeTooLarge, "is too large")
 	}
 	return d, nil
 }

@@ -30,7 +30,7 @@ func (subTableType) Prepare(_ *Field, raw any) (any, error) {
 		return nil, badValue("must be a list of rows")
 	}
 	if len(rows) > maxSubTableRows {
-		return nil, badValue("has more than %d rows", maxSubTableRows)
+		return nil, badValueCode(CodeTooMany, "has more than %d rows", maxSubTableRows)
 	}
 	for _, r := range rows {
 		if _, ok := r.(map[string]any); !ok {

@@ -44,7 +44,7 @@ func (t textType) Prepare(_ *Field, raw any) (any, error) {
 		return nil, badValue("must not contain NUL characters")
 	}
 	if len(s) > maxTextBytes {
-		return nil, badValue("is longer than %d bytes", maxTextBytes)
+		return nil, badValueCode(CodeTooLong, "is longer than %d bytes", maxTextBytes)
 	}
 	if strings.TrimSpace(s) == "" {
 		return nil, nil

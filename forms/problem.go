@@ -29,6 +29,8 @@ const (
 	CodeTooLarge        = "validation_too_large"
 	CodeTooShort        = "validation_too_short"
 	CodeTooLong         = "validation_too_long"
+	CodeTooPrecise      = "validation_too_many_decimals"
+	CodeTooMany         = "validation_too_many"
 	CodePattern         = "validation_pattern"
 	CodeNotAnOption     = "validation_not_an_option"
 	CodeUnknownField    = "validation_unknown_field"
@@ -76,11 +78,15 @@ func problem(path, code, format string, args ...any) Problem {
 // exprProblem turns an expr compile error into a Problem at path, keeping
 // expr's line and column.
 func exprProblem(path string, err error) Problem {
-	p := Problem{Path: path, Code: CodeInvalidExpr, Message: err.Error()}
+	// note: type errors found after parsing (expected bool, got int) come
+	// without a position; they concern the whole expression, line 1 column 1.
+	p := Problem{Path: path, Code: CodeInvalidExpr, Message: err.Error(), Line: 1, Column: 1}
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		p.Message = fe.Message
-		p.Line, p.Column = fe.Line, fe.Column+1
+		if fe.Line > 0 {
+			p.Line, p.Column = fe.Line, fe.Column+1
+		}
 	}
 	return p
 }

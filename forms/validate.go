@@ -94,7 +94,7 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 		}
 		v, err := f.Kind.Prepare(f.Field, raw)
 		if err != nil {
-			ps = append(ps, problem(path, CodeInvalidType, "%s %s", labelOf(f), valueMessage(err)))
+			ps = append(ps, problem(path, valueCode(err), "%s %s", labelOf(f), valueMessage(err)))
 			continue
 		}
 		if v == nil {
@@ -109,7 +109,7 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 func (c *Compiled) prepareRows(f *CField, raw any, path string, trusted bool) ([]Record, []Problem) {
 	v, err := f.Kind.Prepare(f.Field, raw)
 	if err != nil {
-		return nil, []Problem{problem(path, CodeInvalidType, "%s %s", labelOf(f), valueMessage(err))}
+		return nil, []Problem{problem(path, valueCode(err), "%s %s", labelOf(f), valueMessage(err))}
 	}
 	items := v.([]any)
 	rows := make([]Record, 0, len(items))
@@ -120,6 +120,15 @@ func (c *Compiled) prepareRows(f *CField, raw any, path string, trusted bool) ([
 		rows = append(rows, row)
 	}
 	return rows, ps
+}
+
+// valueCode is the problem code of a Prepare error.
+func valueCode(err error) string {
+	var ev errValue
+	if errors.As(err, &ev) && ev.code != "" {
+		return ev.code
+	}
+	return CodeInvalidType
 }
 
 func valueMessage(err error) string {

@@ -97,7 +97,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		{"multi not a list", `{"title":"x","tags":5}`, []string{"/tags validation_invalid_type"}},
 		{"bad date", `{"title":"x","due":"2026-02-30"}`, []string{"/due validation_invalid_type"}},
 		{"percent over max", `{"title":"x","discount":0.9}`, []string{"/discount validation_too_large"}},
-		{"too many decimals", `{"title":"x","lines":[{"qty":1,"price":"1.001"}]}`, []string{"/lines/0/price validation_invalid_type"}},
+		{"too many decimals", `{"title":"x","lines":[{"qty":1,"price":"1.001"}]}`, []string{"/lines/0/price validation_too_many_decimals"}},
 		{"row problems", `{"title":"x","lines":[{"qty":0,"price":1},{"price":1}]}`,
 			[]string{"/lines/0/qty validation_too_small", "/lines/1/qty validation_required"}},
 		{"computed field", `{"title":"x","amount":5}`, []string{"/amount validation_read_only"}},

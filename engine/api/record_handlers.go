@@ -33,8 +33,14 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	if !utf8.ValidString(filter) {
 		return queryError("/filter", "the filter must be valid UTF-8")
 	}
+	expand := splitList(c.Query("expand"))
 	q := forms.ListQuery{Filter: filter, Sort: c.Query("sort"), Page: page, PerPage: perPage,
 		Fields: splitList(c.Query("fields")), SkipTotal: c.Query("total") == "skip", Actor: principal(c).Actor()}
+	if len(q.Fields) > 0 {
+		// note: a relation to expand is loaded (and shown) even when the
+		// field list leaves it out.
+		q.Fields = append(q.Fields, expand...)
+	}
 	res, err := s.e.Records().List(c.UserContext(), f, q)
 	if err != nil {
 		return err
@@ -46,7 +52,7 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 			only[k] = true
 		}
 	}
-	expanded, err := s.e.Expand(c.UserContext(), f, res.Items, splitList(c.Query("expand")))
+	expanded, err := s.e.Expand(c.UserContext(), f, res.Items, expand)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func definitionRows() []enginetest.APIScenario {
 		imp("forms linking in a cycle", form("t19", `[{"key": "b", "type": "relation", "label": "B", "target": "t20"}]`)+","+form("t20", `[{"key": "a", "type": "relation", "label": "A", "target": "t19"}]`)),
 		imp("null as a definition", `null`),
 		imp("a number as a definition", `42`),
-		imp("an empty definition", `{}`, "/definition/kind", "/definition/key", "/definition/title"),
+		imp("an empty definition", `{}`, "/definitions/0/kind", "/definitions/0/key", "/definitions/0/title"),
 		draft("kind is a number", `{"kind": 1, "key": "x", "title": "X"}`, invalid, codeValidation, "/kind"),
 		draft("key of SQL", `{"kind": "form", "key": "x; DROP TABLE mosaic_users", "title": "X", "fields": []}`, invalid, codeValidation, "/key"),
 		call("import nothing", "POST", "/api/v1/definitions/import", `{"definitions": []}`, invalid, codeValidation),
