@@ -153,7 +153,7 @@ func (env *benchEnv) startEngine(ctx context.Context, cfg config, dsn string) er
 	if env.orderForm, err = e.Form("order"); err != nil {
 		return err
 	}
-	if env.admin, err = e.CreateUser(ctx, adminEmail, "Bench", adminPassword, true); err != nil {
+	if env.admin, err = e.CreateUser(ctx, adminEmail, "Bench", adminPassword, engine.RoleAdmin); err != nil {
 		return fmt.Errorf("create admin: %w", err)
 	}
 	if env.token, _, err = e.Login(ctx, adminEmail, adminPassword, "bench"); err != nil {

@@ -8,11 +8,23 @@ import (
 	"time"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
-// KindForm is the kind of form definitions.
-const KindForm = "form"
+// The kinds of definition this version of Mosaic knows.
+const (
+	KindForm = "form"
+	KindRole = "role"
+)
+
+// Lookup tells the compiler which forms and roles exist besides the
+// definition being checked.
+type Lookup interface {
+	forms.FormSet
+	rbac.Forms
+	rbac.Roles
+}
 
 // Header is what every definition says about itself.
 type Header struct {
@@ -21,17 +33,19 @@ type Header struct {
 	Title string `json:"title"`
 }
 
-// Checked is a definition that passed the schema and compiled.
+// Checked is a definition that passed the schema and compiled: Compiled is
+// set for a form, Role for a role.
 type Checked struct {
 	Header
 	Body     []byte
 	Compiled *forms.Compiled
+	Role     *rbac.CompiledRole
 }
 
 // Check validates raw against its kind's JSON Schema and compiles it as the
 // given version; forms says which other forms exist. Every mistake is reported
 // in a *forms.ProblemList naming the definition.
-func (e *Engine) Check(raw []byte, version int, set forms.FormSet) (*Checked, error) {
+func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 	sps, err := e.schemas.Validate(raw)
 	if err != nil {
 		return nil, err
@@ -48,6 +62,17 @@ func (e *Engine) Check(raw []byte, version int, set forms.FormSet) (*Checked, er
 			pl.Problems = append(pl.Problems, forms.Problem{Path: p.Path, Code: p.Code, Message: p.Message})
 		}
 		return nil, pl
+	}
+	if h.Kind == KindRole {
+		r, err := rbac.ParseRole(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		cr, err := rbac.Compile(r, version, set, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Role: cr}, nil
 	}
 	f, err := forms.Parse(raw)
 	if err != nil {
@@ -93,8 +118,8 @@ func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (
 	if msg := forms.CheckKey(h.Key, false); msg != "" {
 		return h, nil, invalid("/key", msg)
 	}
-	if h.Kind != KindForm {
-		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form", h.Kind))
+	if h.Kind != KindForm && h.Kind != KindRole {
+		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form, role", h.Kind))
 	}
 	err := e.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := e.db.SaveDraft(ctx, &store.Draft{Kind: h.Kind, Key: h.Key, Body: string(compact(raw)),
@@ -188,6 +213,7 @@ func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts Publis
 	}
 	results := make([]PublishResult, 0, len(checked))
 	next := live
+	rolesChanged := false
 	err = e.db.WithTx(ctx, func(ctx context.Context) error {
 		results = results[:0]
 		next = live
@@ -197,9 +223,13 @@ func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts Publis
 				return err
 			}
 			if !res.Unchanged {
-				next = next.withForm(c.Compiled)
+				next = next.with(c)
+				rolesChanged = rolesChanged || c.Role != nil
 			}
 			results = append(results, *res)
+		}
+		if rolesChanged {
+			return e.db.BumpAccessVersion(ctx)
 		}
 		return nil
 	})
@@ -207,20 +237,38 @@ func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts Publis
 		return nil, err
 	}
 	e.snapshot.Store(next)
+	// note: field levels are cached per form version, so a form publish
+	// also refreshes the access model.
+	e.access.Invalidate()
 	return results, nil
 }
 
 func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot) ([]*Checked, error) {
-	set := formSet{live: live, batch: map[string]bool{}}
+	set := formSet{live: live, batch: map[string]bool{}, compiled: map[string]*forms.Compiled{}, roles: map[string]bool{}}
 	for _, b := range bodies {
 		var h Header
 		if json.Unmarshal(b, &h) == nil && h.Kind == KindForm {
 			set.batch[h.Key] = true
 		}
+		if h.Kind == KindRole {
+			set.roles[h.Key] = true
+		}
 	}
 	all := &forms.ProblemList{Subject: "definitions"}
 	var checked []*Checked
-	for i, b := range bodies {
+	// note: forms first, so roles in the same batch can refer to them.
+	ordered := make([]int, 0, len(bodies))
+	for pass := 0; pass < 2; pass++ {
+		for i, b := range bodies {
+			var h Header
+			_ = json.Unmarshal(b, &h)
+			if (h.Kind == KindRole) == (pass == 1) {
+				ordered = append(ordered, i)
+			}
+		}
+	}
+	for _, i := range ordered {
+		b := bodies[i]
 		var h Header
 		_ = json.Unmarshal(b, &h)
 		c, err := e.Check(b, e.nextVersion(ctx, h.Kind, h.Key), set)
@@ -240,6 +288,9 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 		if err != nil {
 			return nil, err
 		}
+		if c.Compiled != nil {
+			set.compiled[c.Key] = c.Compiled
+		}
 		checked = append(checked, c)
 	}
 	if len(all.Problems) > 0 {
@@ -251,7 +302,12 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 // orderByRelations sorts forms so each comes after the forms it links to.
 func orderByRelations(list []*Checked) ([]*Checked, error) {
 	byKey := map[string]*Checked{}
+	var roles []*Checked
 	for _, c := range list {
+		if c.Role != nil {
+			roles = append(roles, c)
+			continue
+		}
 		if byKey[c.Key] != nil {
 			return nil, invalid("/"+c.Kind+"/"+c.Key, "the same definition appears twice")
 		}
@@ -280,11 +336,14 @@ func orderByRelations(list []*Checked) ([]*Checked, error) {
 		return nil
 	}
 	for _, c := range list {
+		if c.Role != nil {
+			continue
+		}
 		if err := visit(c); err != nil {
 			return nil, err
 		}
 	}
-	return out, nil
+	return append(out, roles...), nil
 }
 
 func relationTargets(c *forms.Compiled) []string {
@@ -312,12 +371,20 @@ func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opt
 		res.Version, res.Unchanged = prev[0].Version, true
 		return res, nil
 	}
-	old, _ := live.Form(c.Key)
-	steps := forms.PlanMigration(old, c.Compiled)
-	if err := e.records.Migrate(ctx, steps, opts.AllowDestructive); err != nil {
-		return nil, err
+	steps := []forms.Step{}
+	res.Version = len(prev) + 1
+	if len(prev) > 0 {
+		res.Version = prev[0].Version + 1
 	}
-	res.Version, res.Steps = c.Compiled.Version, steps
+	if c.Compiled != nil {
+		old, _ := live.Form(c.Key)
+		steps = forms.PlanMigration(old, c.Compiled)
+		if err := e.records.Migrate(ctx, steps, opts.AllowDestructive); err != nil {
+			return nil, err
+		}
+		res.Version = c.Compiled.Version
+	}
+	res.Steps = steps
 	if err := e.db.AddVersion(ctx, &store.DefinitionVersion{Kind: c.Kind, Key: c.Key, Version: res.Version,
 		Body: string(c.Body), PublishedBy: actor.ID, PublishedAt: time.Now().UTC(), Note: opts.Note}); err != nil {
 		return nil, err

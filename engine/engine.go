@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mosaic-lowcode/mosaic/engine/schemas"
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -41,6 +43,8 @@ type Engine struct {
 	records   *forms.RecordStore
 	files     *FileStore
 	log       *slog.Logger
+	access    *accessCache
+	stop      context.CancelFunc
 }
 
 // Open starts an engine: it opens the database, creates the system tables and
@@ -75,15 +79,26 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		files: &FileStore{Dir: filepath.Join(cfg.DataDir, "files")}}
 	e.snapshot.Store(newSnapshot())
 	e.records = forms.NewRecordStore(db, resolver{e})
+	e.access = &accessCache{e: e}
 	if err := e.Reload(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
+	if err := e.access.rebuild(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	bg, stop := context.WithCancel(context.Background())
+	e.stop = stop
+	go e.access.poll(bg, time.Second)
 	return e, nil
 }
 
-// Close releases the database.
-func (e *Engine) Close() error { return e.db.Close() }
+// Close stops background work and releases the database.
+func (e *Engine) Close() error {
+	e.stop()
+	return e.db.Close()
+}
 
 // DB is the engine's database, for health checks and tests.
 func (e *Engine) DB() *store.DB { return e.db }
@@ -109,7 +124,12 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	parsed := map[string]*forms.Form{}
 	versions := map[string]int{}
+	var roles []store.DefinitionVersion
 	for _, v := range latest {
+		if v.Kind == KindRole {
+			roles = append(roles, v)
+			continue
+		}
 		if v.Kind != KindForm {
 			continue
 		}
@@ -131,8 +151,26 @@ func (e *Engine) Reload(ctx context.Context) error {
 		}
 		snap.forms[k] = c
 	}
+	rset := formSet{live: snap, roles: map[string]bool{}}
+	for _, v := range roles {
+		rset.roles[v.Key] = true
+	}
+	for _, v := range roles {
+		r, err := rbac.ParseRole([]byte(v.Body))
+		if err != nil {
+			return fmt.Errorf("stored role %s v%d: %w", v.Key, v.Version, err)
+		}
+		cr, err := rbac.Compile(r, v.Version, rset, rset)
+		if err != nil {
+			return fmt.Errorf("stored role %s v%d no longer compiles: %w", v.Key, v.Version, err)
+		}
+		snap.roles[v.Key] = cr
+	}
 	e.publishMu.Lock()
 	e.snapshot.Store(snap)
 	e.publishMu.Unlock()
+	if e.access != nil {
+		e.access.Invalidate()
+	}
 	return nil
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
@@ -22,15 +24,24 @@ func (e *Engine) Records() *forms.RecordStore { return e.records }
 
 // Expand follows the relation fields named in expand for every record in
 // recs, with one query per field, and returns per record the related records
-// in API form: expanded[i][field] is an object (or a list for several).
-func (e *Engine) Expand(ctx context.Context, c *forms.Compiled, recs []forms.Record, expand []string) ([]map[string]any, error) {
+// in API form: expanded[i][field] is an object (or a list for several). A
+// related record p may not read is left out, so the record shows only its
+// id; acc is p's access to c, whose hidden fields cannot be expanded.
+func (e *Engine) Expand(ctx context.Context, p *Principal, c *forms.Compiled, acc *forms.Access, recs []forms.Record, expand []string) ([]map[string]any, error) {
 	out := make([]map[string]any, len(recs))
 	for _, key := range expand {
 		f, ok := c.Field(key)
-		if !ok || f.Type != "relation" {
+		if !ok || f.Type != "relation" || !acc.CanRead(key) {
 			return nil, invalid("/expand", fmt.Sprintf("%q is not a relation field of %s", key, c.Form.Key))
 		}
 		target, err := e.Form(f.Target)
+		if err != nil {
+			return nil, err
+		}
+		tacc, err := e.AccessFor(p, target, "read")
+		if errors.Is(err, store.ErrForbidden) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -38,7 +49,7 @@ func (e *Engine) Expand(ctx context.Context, c *forms.Compiled, recs []forms.Rec
 		for _, r := range recs {
 			ids = append(ids, linkedIDs(r[key])...)
 		}
-		related, err := e.records.GetMany(ctx, target, ids)
+		related, err := e.records.GetMany(ctx, target, ids, tacc)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +64,12 @@ func (e *Engine) Expand(ctx context.Context, c *forms.Compiled, recs []forms.Rec
 				list := []any{}
 				for _, id := range linkedIDs(r[key]) {
 					if rel, ok := related[id]; ok {
-						list = append(list, target.JSON(rel, nil))
+						list = append(list, target.JSONAs(rel, tacc, nil))
 					}
 				}
 				out[i][key] = list
 			} else if rel, ok := related[r[key].(int64)]; ok {
-				out[i][key] = target.JSON(rel, nil)
+				out[i][key] = target.JSONAs(rel, tacc, nil)
 			}
 		}
 	}
@@ -81,15 +92,51 @@ type AuditEntry struct {
 	Changes any `json:"changes"`
 }
 
-// RecordAudit lists the audit trail of one record, newest first.
-func (e *Engine) RecordAudit(ctx context.Context, formKey string, id int64, limit int) ([]AuditEntry, error) {
+// RecordAudit lists the audit trail of one record, newest first, with the
+// before/after of each field the viewer (whose access is acc) may not read
+// left out, down to sub-table columns.
+func (e *Engine) RecordAudit(ctx context.Context, formKey string, id int64, limit int, acc *forms.Access) ([]AuditEntry, error) {
 	entries, err := e.db.AuditOf(ctx, "form", formKey, id, limit)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]AuditEntry, len(entries))
 	for i, en := range entries {
-		out[i] = AuditEntry{AuditEntry: en, Changes: rawJSON(en.Changes)}
+		out[i] = AuditEntry{AuditEntry: en, Changes: visibleChanges(en.Changes, acc)}
 	}
 	return out, nil
+}
+
+// visibleChanges keeps the changes of the fields acc can read.
+func visibleChanges(raw string, acc *forms.Access) any {
+	var changes map[string]forms.Change
+	if raw == "" || json.Unmarshal([]byte(raw), &changes) != nil {
+		return rawJSON(raw)
+	}
+	out := map[string]forms.Change{}
+	for key, ch := range changes {
+		if !acc.CanRead(key) {
+			continue
+		}
+		out[key] = forms.Change{Before: visibleRows(key, ch.Before, acc), After: visibleRows(key, ch.After, acc)}
+	}
+	return out
+}
+
+// visibleRows strips the columns acc hides from sub-table rows.
+func visibleRows(key string, v any, acc *forms.Access) any {
+	rows, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	for _, r := range rows {
+		if m, ok := r.(map[string]any); ok {
+			for col := range m {
+				if col != "id" && !acc.CanRead(key+"."+col) {
+					delete(m, col)
+				}
+			}
+		}
+	}
+	return rows
 }

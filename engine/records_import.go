@@ -40,7 +40,10 @@ var errRollback = errors.New("rollback import")
 // row names the fields (by key or label). It is all or nothing: when any row
 // has a problem nothing is stored and the report lists every problem; with
 // dryRun nothing is stored either way.
-func (e *Engine) ImportRecords(ctx context.Context, c *forms.Compiled, filename string, r io.Reader, dryRun bool, actor forms.Actor) (*ImportReport, error) {
+//
+// acc is the importer's access for creating records: fields it may not
+// write are refused as in any create.
+func (e *Engine) ImportRecords(ctx context.Context, c *forms.Compiled, filename string, r io.Reader, dryRun bool, actor forms.Actor, acc *forms.Access) (*ImportReport, error) {
 	table, err := readTable(filename, r)
 	if err != nil {
 		return nil, err
@@ -64,7 +67,7 @@ func (e *Engine) ImportRecords(ctx context.Context, c *forms.Compiled, filename 
 					input[keys[j]] = cell
 				}
 			}
-			_, err := e.records.Create(ctx, c, forms.Write{Input: input, Actor: actor})
+			_, err := e.records.Create(ctx, c, forms.Write{Input: input, Actor: actor, Access: acc})
 			if pl, ok := forms.AsProblems(err); ok {
 				for _, p := range pl.Problems {
 					report.Errors = append(report.Errors, ImportRowError{Row: i + 1, Column: columnOf(p.Path, keys, table[0]),

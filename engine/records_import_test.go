@@ -20,7 +20,7 @@ func TestImportRecordsFromCSV(t *testing.T) {
 		csv := "sku,Product name 产品名称,product_line,unit_price,active\n" +
 			"HW-100,Server,hardware,12000.50,yes\n" +
 			"SW-200,Licence,Software,800,no\n"
-		rep, err := e.ImportRecords(ctx, product, "products.csv", strings.NewReader(csv), false, forms.Actor{ID: app.Admin.ID})
+		rep, err := e.ImportRecords(ctx, product, "products.csv", strings.NewReader(csv), false, forms.Actor{ID: app.Admin.ID}, nil)
 		if err != nil || rep.Imported != 2 || len(rep.Errors) != 0 {
 			t.Fatalf("import: %v %+v", err, rep)
 		}
@@ -30,13 +30,13 @@ func TestImportRecordsFromCSV(t *testing.T) {
 		}
 
 		bad := "sku,name,unit_price,colour\nbad sku,X,abc,red\n"
-		rep, err = e.ImportRecords(ctx, product, "p.csv", strings.NewReader(bad), false, forms.Actor{})
+		rep, err = e.ImportRecords(ctx, product, "p.csv", strings.NewReader(bad), false, forms.Actor{}, nil)
 		if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Column != "colour" || rep.Errors[0].Row != 0 {
 			t.Fatalf("unknown column: %v %+v", err, rep)
 		}
 
 		bad = "sku,name,unit_price,product_line\nOK-1,Fine,1,hardware\nbad sku,X,abc,hardware\nOK-2,,2,service\n"
-		rep, err = e.ImportRecords(ctx, product, "p.csv", strings.NewReader(bad), false, forms.Actor{})
+		rep, err = e.ImportRecords(ctx, product, "p.csv", strings.NewReader(bad), false, forms.Actor{}, nil)
 		if err != nil || rep.Imported != 0 {
 			t.Fatalf("bad rows: %v %+v", err, rep)
 		}
@@ -69,18 +69,18 @@ func TestImportRecordsFromXLSXDryRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		customer, _ := app.Engine.Form("customer")
-		rep, err := app.Engine.ImportRecords(ctx, customer, "c.xlsx", bytes.NewReader(buf.Bytes()), true, forms.Actor{})
+		rep, err := app.Engine.ImportRecords(ctx, customer, "c.xlsx", bytes.NewReader(buf.Bytes()), true, forms.Actor{}, nil)
 		if err != nil || rep.Imported != 2 || !rep.DryRun {
 			t.Fatalf("dry run: %v %+v", err, rep)
 		}
 		if res, _ := app.Engine.Records().List(ctx, customer, forms.ListQuery{}); res.Total != 0 {
 			t.Errorf("a dry run stored %d records", res.Total)
 		}
-		rep, err = app.Engine.ImportRecords(ctx, customer, "c.xlsx", bytes.NewReader(buf.Bytes()), false, forms.Actor{})
+		rep, err = app.Engine.ImportRecords(ctx, customer, "c.xlsx", bytes.NewReader(buf.Bytes()), false, forms.Actor{}, nil)
 		if err != nil || rep.Imported != 2 {
 			t.Fatalf("import: %v %+v", err, rep)
 		}
-		if _, err := app.Engine.ImportRecords(ctx, customer, "c.pdf", strings.NewReader("x"), false, forms.Actor{}); err == nil {
+		if _, err := app.Engine.ImportRecords(ctx, customer, "c.pdf", strings.NewReader("x"), false, forms.Actor{}, nil); err == nil {
 			t.Errorf("a .pdf import should be refused")
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/rbac"
 )
 
 // Snapshot is the immutable set of compiled, published definitions the engine
@@ -11,9 +12,28 @@ import (
 // requests in flight keep the one they started with.
 type Snapshot struct {
 	forms map[string]*forms.Compiled
+	roles map[string]*rbac.CompiledRole
 }
 
-func newSnapshot() *Snapshot { return &Snapshot{forms: map[string]*forms.Compiled{}} }
+func newSnapshot() *Snapshot {
+	return &Snapshot{forms: map[string]*forms.Compiled{}, roles: map[string]*rbac.CompiledRole{}}
+}
+
+// Roles lists the published role definitions ordered by key.
+func (s *Snapshot) Roles() []*rbac.CompiledRole {
+	out := make([]*rbac.CompiledRole, 0, len(s.roles))
+	for _, r := range s.roles {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// HasRole reports whether a role is published (or is the built-in admin).
+func (s *Snapshot) HasRole(key string) bool {
+	_, ok := s.roles[key]
+	return ok || key == rbac.AdminRole
+}
 
 // Form returns the live version of a form.
 func (s *Snapshot) Form(key string) (*forms.Compiled, bool) {
@@ -37,21 +57,51 @@ func (s *Snapshot) Forms() []*forms.Compiled {
 	return out
 }
 
-// withForm returns a copy of s with c in place of its previous version.
-func (s *Snapshot) withForm(c *forms.Compiled) *Snapshot {
-	next := &Snapshot{forms: make(map[string]*forms.Compiled, len(s.forms)+1)}
+// clone copies s's maps, to build the next snapshot.
+func (s *Snapshot) clone() *Snapshot {
+	next := &Snapshot{forms: make(map[string]*forms.Compiled, len(s.forms)+1),
+		roles: make(map[string]*rbac.CompiledRole, len(s.roles)+1)}
 	for k, v := range s.forms {
 		next.forms[k] = v
 	}
-	next.forms[c.Form.Key] = c
+	for k, v := range s.roles {
+		next.roles[k] = v
+	}
 	return next
 }
 
-// formSet answers "does this form exist" for a batch being compiled together
-// with what is already live.
+// with returns a copy of s with the checked definition in place of its
+// previous version.
+func (s *Snapshot) with(c *Checked) *Snapshot {
+	next := s.clone()
+	if c.Compiled != nil {
+		next.forms[c.Key] = c.Compiled
+	}
+	if c.Role != nil {
+		next.roles[c.Key] = c.Role
+	}
+	return next
+}
+
+// formSet answers "does this form (or role) exist" for a batch being
+// compiled together with what is already live.
 type formSet struct {
 	live  *Snapshot
 	batch map[string]bool
+	// forms compiled earlier in the batch, which roles may refer to.
+	compiled map[string]*forms.Compiled
+	roles    map[string]bool
 }
 
 func (f formSet) HasForm(key string) bool { return f.batch[key] || f.live.HasForm(key) }
+
+// Form finds a form compiled in the batch, or a live one.
+func (f formSet) Form(key string) (*forms.Compiled, bool) {
+	if c, ok := f.compiled[key]; ok {
+		return c, true
+	}
+	return f.live.Form(key)
+}
+
+// HasRole reports whether a role is in the batch or live.
+func (f formSet) HasRole(key string) bool { return f.roles[key] || f.live.HasRole(key) }

@@ -29,6 +29,7 @@ type Compiled struct {
 	formulas []*CField // in dependency order
 	rules    []compiledRule
 	parent   *Compiled // set on sub-table rows
+	subKey   string    // the sub-table field's key, on sub-table rows
 }
 
 // CField is a compiled field.
@@ -155,7 +156,7 @@ func (c *Compiled) compileChild(f *Field, path string, forms FormSet, types Type
 		return nil, []Problem{problem(path+"/key", CodeInvalidKey, "form key and sub-table key together are too long (at most 59 characters)")}
 	}
 	child := &Compiled{Form: &Form{Kind: "form", Key: c.Form.Key, Title: f.Label, Fields: f.Fields},
-		Version: c.Version, Table: table, parent: c}
+		Version: c.Version, Table: table, parent: c, subKey: f.Key}
 	ps := child.compileFields(f.Fields, path+"/fields", forms, types)
 	ps = append(ps, child.compileExprs(path+"/fields")...)
 	return child, ps

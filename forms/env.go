@@ -11,10 +11,18 @@ type Actor struct {
 	ID    int64
 	Email string
 	Name  string
+	// Attrs are the user's free attributes ({"region": "east"}), which
+	// filters and expressions read as user.<name>.
+	Attrs map[string]any
 }
 
 func (a Actor) exprValue() map[string]any {
-	return map[string]any{"id": int(a.ID), "email": a.Email, "name": a.Name}
+	v := make(map[string]any, len(a.Attrs)+3)
+	for k, x := range a.Attrs {
+		v[k] = x
+	}
+	v["id"], v["email"], v["name"] = int(a.ID), a.Email, a.Name
+	return v
 }
 
 // exprOptions are the options every expression in a form compiles with: the

@@ -64,6 +64,12 @@ func (e *FilterError) Unwrap() error { return store.ErrInvalid }
 //	cond, err := c.Filter(`name contains "50%" || not (tags contains "vip")`, actor)
 //	cond, err := c.Filter(`due < today() && closed_at == nil`, actor)
 func (c *Compiled) Filter(src string, actor Actor) (store.Cond, error) {
+	return c.FilterAs(src, actor, nil)
+}
+
+// FilterAs is Filter for a caller with access acc: fields acc hides are
+// unknown to the filter.
+func (c *Compiled) FilterAs(src string, actor Actor, acc *Access) (store.Cond, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil
 	}
@@ -77,7 +83,7 @@ func (c *Compiled) Filter(src string, actor Actor) (store.Cond, error) {
 	if n := countFilterNodes(tree.Node); n > maxFilterNodes {
 		return nil, &FilterError{Message: fmt.Sprintf("the filter is too complex (%d parts; at most %d)", n, maxFilterNodes)}
 	}
-	w := &filterWalker{c: c, actor: actor, now: time.Now().UTC()}
+	w := &filterWalker{c: c, actor: actor, acc: acc, now: time.Now().UTC()}
 	return w.cond(tree.Node, false)
 }
 

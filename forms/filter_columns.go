@@ -79,7 +79,7 @@ func systemFilterCols(names []string) map[string]*filterCol {
 
 // filterColumn resolves key through the allow-list: system columns and the
 // form's fields that have a column. On failure it returns a message.
-func (c *Compiled) filterColumn(key string) (*filterCol, string) {
+func (c *Compiled) filterColumn(key string, acc *Access) (*filterCol, string) {
 	sys := rootFilterCols
 	if c.parent != nil {
 		sys = childFilterCols
@@ -88,7 +88,9 @@ func (c *Compiled) filterColumn(key string) (*filterCol, string) {
 		return fc, ""
 	}
 	f, ok := c.byKey[key]
-	if !ok {
+	if !ok || !acc.CanRead(key) {
+		// note: a field the caller may not read is unknown to them, so a
+		// filter or sort on it cannot reveal anything, not even by count.
 		return nil, fmt.Sprintf("unknown field %q", key)
 	}
 	if f.Child != nil {

@@ -70,7 +70,7 @@ type anyForm struct{}
 func (anyForm) HasForm(string) bool { return true }
 
 // filterActor is who runs the filters: user.id is 7.
-var filterActor = forms.Actor{ID: 7, Email: "ann@example.com", Name: "Acme"}
+var filterActor = forms.Actor{ID: 7, Email: "ann@example.com", Name: "Acme", Attrs: map[string]any{"tags": []any{"a"}}}
 
 func compileFilterForm(t testing.TB) *forms.Compiled {
 	t.Helper()
@@ -458,7 +458,8 @@ var filterErrorCases = []filterErrorCase{
 	{`amount < nil`, "only == and != compare with nil", 0},
 	{`name > ""`, "name can only be ordered against a value, not an empty one", 0},
 	{`user == 1`, "user is the current user", 1},
-	{`user.phone == "1"`, "user.id, user.email and user.name", 0},
+	{`user.phone == "1"`, "a comparison needs a field on one side", 0},
+	{`name == user.tags`, "user.tags is not a value a filter can compare with", 0},
 	{`name == "a\u0000b"`, "name must not contain NUL characters", 0},
 	{`name contains "a\u0000b"`, "must not contain NUL characters", 0},
 	{`amount == 1e30`, "amount is too large", 0},

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -144,7 +145,7 @@ func (w *filterWalker) identifier(n *ast.IdentifierNode) (operand, error) {
 	case "now", "today":
 		return operand{}, errAt(n, "%s is a function; write %s()", n.Value, n.Value)
 	}
-	fc, msg := w.c.filterColumn(n.Value)
+	fc, msg := w.c.filterColumn(n.Value, w.acc)
 	if fc == nil {
 		return operand{}, errAt(n, "%s", msg)
 	}
@@ -178,7 +179,7 @@ func (w *filterWalker) member(n *ast.MemberNode) (operand, error) {
 		return operand{}, errAt(n, "%s", "member access is not supported; "+filterHelp)
 	}
 	if id.Value != "user" {
-		if _, msg := w.c.filterColumn(id.Value); msg != "" {
+		if _, msg := w.c.filterColumn(id.Value, w.acc); msg != "" {
 			return operand{}, errAt(id, "%s", msg)
 		}
 		return operand{}, errAt(n, "%s is a field; filters compare whole fields, not parts of them", id.Value)
@@ -192,10 +193,37 @@ func (w *filterWalker) member(n *ast.MemberNode) (operand, error) {
 		o.val = filterValue{kind: valString, str: w.actor.Email}
 	case prop != nil && prop.Value == "name":
 		o.val = filterValue{kind: valString, str: w.actor.Name}
+	case prop != nil:
+		// note: other names are the user's attributes ({"region": "east"});
+		// one the user lacks is nil, so `region == user.region` matches
+		// nothing rather than everything.
+		v, ok := attrValue(w.actor.Attrs[prop.Value])
+		if !ok {
+			return o, errAt(n, "user.%s is not a value a filter can compare with", prop.Value)
+		}
+		o.val = v
 	default:
-		return o, errAt(n, "the current user offers user.id, user.email and user.name")
+		return o, errAt(n, "the current user offers user.id, user.email, user.name and the user's attributes")
 	}
 	return o, nil
+}
+
+// attrValue turns a user attribute (decoded from JSON) into a filter value.
+func attrValue(v any) (filterValue, bool) {
+	switch x := v.(type) {
+	case nil:
+		return filterValue{kind: valNil}, true
+	case string:
+		return filterValue{kind: valString, str: x}, true
+	case bool:
+		return filterValue{kind: valBool, b: x}, true
+	case float64:
+		return filterValue{kind: valNumber, num: decimal.NewFromFloat(x)}, true
+	case json.Number:
+		d, err := decimal.NewFromString(string(x))
+		return filterValue{kind: valNumber, num: d}, err == nil
+	}
+	return filterValue{}, false
 }
 
 // call resolves now() and today().

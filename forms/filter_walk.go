@@ -16,6 +16,7 @@ import (
 type filterWalker struct {
 	c     *Compiled
 	actor Actor
+	acc   *Access
 	now   time.Time
 	depth int
 }

@@ -35,6 +35,7 @@ const (
 	CodeNotAnOption     = "validation_not_an_option"
 	CodeUnknownField    = "validation_unknown_field"
 	CodeReadOnly        = "validation_read_only"
+	CodeForbiddenField  = "forbidden_field"
 	CodeRule            = "validation_rule"
 	CodeNotFound        = "validation_not_found"
 	CodeDuplicateKey    = "definition_duplicate_key"

@@ -34,6 +34,11 @@ func (r Record) clone() Record {
 // fields (and id). Empty values are rendered as null so clients see every
 // field they may read.
 func (c *Compiled) JSON(rec Record, only map[string]bool) map[string]any {
+	return c.JSONAs(rec, nil, only)
+}
+
+// JSONAs is JSON for a caller with access acc: fields acc hides are absent.
+func (c *Compiled) JSONAs(rec Record, acc *Access, only map[string]bool) map[string]any {
 	out := make(map[string]any, len(c.fields)+len(SystemColumns))
 	if c.parent == nil {
 		for _, k := range SystemColumns {
@@ -50,15 +55,17 @@ func (c *Compiled) JSON(rec Record, only map[string]bool) map[string]any {
 		out["id"] = id
 	}
 	for _, f := range c.fields {
-		if only != nil && !only[f.Key] {
+		if (only != nil && !only[f.Key]) || !acc.CanRead(c.fieldPath(f.Key)) {
 			continue
 		}
-		out[f.Key] = c.fieldJSON(f, rec[f.Key])
+		out[f.Key] = c.fieldJSONAs(f, rec[f.Key], acc)
 	}
 	return out
 }
 
-func (c *Compiled) fieldJSON(f *CField, v any) any {
+func (c *Compiled) fieldJSON(f *CField, v any) any { return c.fieldJSONAs(f, v, nil) }
+
+func (c *Compiled) fieldJSONAs(f *CField, v any, acc *Access) any {
 	if v == nil {
 		if f.Child != nil {
 			return []any{}
@@ -69,7 +76,7 @@ func (c *Compiled) fieldJSON(f *CField, v any) any {
 		rows, _ := v.([]Record)
 		out := make([]any, len(rows))
 		for i, r := range rows {
-			out[i] = f.Child.JSON(r, nil)
+			out[i] = f.Child.JSONAs(r, acc, nil)
 		}
 		return out
 	}

@@ -12,9 +12,9 @@ import (
 // only limits the fields as in JSON; expand, when not nil, is added as the
 // "expand" property. It is the fast path for record responses: no maps, no
 // reflection for the common value types.
-func (c *Compiled) MarshalRecord(rec Record, only map[string]bool, expand map[string]any) []byte {
+func (c *Compiled) MarshalRecord(rec Record, acc *Access, only map[string]bool, expand map[string]any) []byte {
 	buf := make([]byte, 0, 512)
-	buf = c.appendRecord(buf, rec, only)
+	buf = c.appendRecord(buf, rec, acc, only)
 	if expand != nil {
 		buf = buf[:len(buf)-1]
 		buf = append(buf, `,"expand":`...)
@@ -28,7 +28,7 @@ func (c *Compiled) MarshalRecord(rec Record, only map[string]bool, expand map[st
 	return buf
 }
 
-func (c *Compiled) appendRecord(buf []byte, rec Record, only map[string]bool) []byte {
+func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[string]bool) []byte {
 	buf = append(buf, '{')
 	first := true
 	key := func(k string) {
@@ -56,7 +56,8 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, only map[string]bool) []
 		buf = appendJSONValue(buf, id)
 	}
 	for _, f := range c.fields {
-		if only != nil && !only[f.Key] {
+		if (only != nil && !only[f.Key]) || !acc.CanRead(c.fieldPath(f.Key)) {
+			// note: hidden fields are absent, not null.
 			continue
 		}
 		key(f.Key)
@@ -69,7 +70,7 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, only map[string]bool) []
 				if i > 0 {
 					buf = append(buf, ',')
 				}
-				buf = f.Child.appendRecord(buf, r, nil)
+				buf = f.Child.appendRecord(buf, r, acc, nil)
 			}
 			buf = append(buf, ']')
 		case v == nil:

@@ -19,7 +19,7 @@ func TestMarshalRecordMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec["id"], rec["row_version"] = int64(7), int64(2)
-	fast := c.MarshalRecord(rec, nil, map[string]any{"customer": map[string]any{"id": 1}})
+	fast := c.MarshalRecord(rec, nil, nil, map[string]any{"customer": map[string]any{"id": 1}})
 	slow, _ := json.Marshal(withExpand(c.JSON(rec, nil), map[string]any{"customer": map[string]any{"id": 1}}))
 	var a, b any
 	if err := json.Unmarshal(fast, &a); err != nil {
@@ -30,7 +30,7 @@ func TestMarshalRecordMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("fast and encoding/json differ:\n%s\n%s", fast, slow)
 	}
 	only := map[string]bool{"title": true}
-	fast = c.MarshalRecord(rec, only, nil)
+	fast = c.MarshalRecord(rec, nil, only, nil)
 	if string(fast) != `{"id":7,"title":"\u003cb\u003e\"Q\" \u0026 \\ é\u2028中\t!"}` {
 		t.Errorf("field selection: %s", fast)
 	}

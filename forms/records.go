@@ -76,7 +76,7 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 	ctx = c.tag(ctx)
 	var out Record
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		prev, err := s.Get(ctx, c, id)
+		prev, err := s.GetAs(ctx, c, id, w.Access)
 		if err != nil {
 			return err
 		}
@@ -115,12 +115,13 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 	return out, err
 }
 
-// Delete removes the record with id and its line items. expectVersion works
-// as in Update.
-func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion int64, actor Actor) error {
+// Delete removes the record with id and its line items, if it is within
+// w.Access's rows. expectVersion works as in Update.
+func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion int64, w Write) error {
 	ctx = c.tag(ctx)
+	actor := w.Actor
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
-		prev, err := s.Get(ctx, c, id)
+		prev, err := s.GetAs(ctx, c, id, w.Access)
 		if err != nil {
 			return err
 		}
@@ -136,8 +137,19 @@ func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion
 
 // Get reads one record with its line items.
 func (s *RecordStore) Get(ctx context.Context, c *Compiled, id int64) (Record, error) {
+	return s.GetAs(ctx, c, id, nil)
+}
+
+// GetAs reads one record with its line items if it is within acc's rows; a
+// record outside them is reported as not found, so its existence is not
+// revealed.
+func (s *RecordStore) GetAs(ctx context.Context, c *Compiled, id int64, acc *Access) (Record, error) {
 	ctx = c.tag(ctx)
-	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: store.Compare("id", store.OpEq, id), Limit: 1})
+	where := store.Compare("id", store.OpEq, id)
+	if acc != nil && acc.Rows != nil {
+		where = store.And(where, acc.Rows)
+	}
+	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: where, Limit: 1})
 	if err != nil {
 		return nil, err
 	}

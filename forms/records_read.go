@@ -22,6 +22,9 @@ type ListQuery struct {
 	// SkipTotal leaves Total at -1 instead of counting.
 	SkipTotal bool
 	Actor     Actor
+	// Access limits the rows listed and the fields that may be filtered,
+	// sorted and selected; nil is full access.
+	Access *Access
 }
 
 // ListResult is one page of records.
@@ -33,11 +36,18 @@ type ListResult struct {
 // List returns one page of records matching q.
 func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListResult, error) {
 	ctx = c.tag(ctx)
-	where, err := c.Filter(q.Filter, q.Actor)
+	where, err := c.FilterAs(q.Filter, q.Actor, q.Access)
 	if err != nil {
 		return ListResult{}, err
 	}
-	order, err := c.Sort(q.Sort)
+	if q.Access != nil && q.Access.Rows != nil {
+		if where == nil {
+			where = q.Access.Rows
+		} else {
+			where = store.And(where, q.Access.Rows)
+		}
+	}
+	order, err := c.SortAs(q.Sort, q.Access)
 	if err != nil {
 		return ListResult{}, err
 	}
@@ -50,7 +60,7 @@ func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListR
 	if q.Page <= 0 {
 		q.Page = 1
 	}
-	only, cols, err := c.selection(q.Fields)
+	only, cols, err := c.selection(q.Fields, q.Access)
 	if err != nil {
 		return ListResult{}, err
 	}
@@ -74,7 +84,7 @@ func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListR
 
 // selection resolves a field list into the set to return and the columns to
 // load.
-func (c *Compiled) selection(fields []string) (map[string]bool, []store.Ident, error) {
+func (c *Compiled) selection(fields []string, acc *Access) (map[string]bool, []store.Ident, error) {
 	if len(fields) == 0 {
 		return nil, nil, nil
 	}
@@ -90,7 +100,7 @@ func (c *Compiled) selection(fields []string) (map[string]bool, []store.Ident, e
 			continue
 		}
 		f, ok := c.byKey[k]
-		if !ok {
+		if !ok || !acc.CanRead(k) {
 			return nil, nil, &ProblemList{Subject: "fields", Problems: []Problem{
 				problem("/fields", CodeUnknownField, "there is no field %q in form %s", k, c.Form.Key)}}
 		}
@@ -186,9 +196,10 @@ func (c *Compiled) decode(row store.Row) (Record, error) {
 	return rec, nil
 }
 
-// GetMany reads the records with the given ids (missing ones are left out),
-// without their line items; expand uses it to follow relations in one query.
-func (s *RecordStore) GetMany(ctx context.Context, c *Compiled, ids []int64) (map[int64]Record, error) {
+// GetMany reads the records with the given ids that are within acc's rows
+// (others are left out), without their line items; expand uses it to follow
+// relations in one query.
+func (s *RecordStore) GetMany(ctx context.Context, c *Compiled, ids []int64, acc *Access) (map[int64]Record, error) {
 	ctx = c.tag(ctx)
 	out := map[int64]Record{}
 	if len(ids) == 0 {
@@ -198,7 +209,11 @@ func (s *RecordStore) GetMany(ctx context.Context, c *Compiled, ids []int64) (ma
 	for i, id := range ids {
 		vals[i] = id
 	}
-	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: store.In("id", vals, false)})
+	where := store.In("id", vals, false)
+	if acc != nil && acc.Rows != nil {
+		where = store.And(where, acc.Rows)
+	}
+	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: where})
 	if err != nil {
 		return nil, err
 	}

@@ -85,10 +85,10 @@ func TestRecordLifecycle(t *testing.T) {
 			t.Errorf("audit: %v %+v", err, entries)
 		}
 
-		if err := rs.Delete(ctx, m["customer"], cust.ID(), 0, forms.Actor{}); !errors.Is(err, store.ErrConflict) {
+		if err := rs.Delete(ctx, m["customer"], cust.ID(), 0, forms.Write{}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("deleting a referenced customer: %v, want conflict", err)
 		}
-		if err := rs.Delete(ctx, m["sale"], sale.ID(), 2, forms.Actor{}); err != nil {
+		if err := rs.Delete(ctx, m["sale"], sale.ID(), 2, forms.Write{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := rs.Get(ctx, m["sale"], sale.ID()); !errors.Is(err, store.ErrNotFound) {

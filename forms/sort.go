@@ -42,7 +42,10 @@ func (e *SortError) Unwrap() error { return store.ErrInvalid }
 // Example:
 //
 //	orders, err := c.Sort("-amount,created_at") // amount DESC, created_at, id
-func (c *Compiled) Sort(spec string) ([]store.Order, error) {
+func (c *Compiled) Sort(spec string) ([]store.Order, error) { return c.SortAs(spec, nil) }
+
+// SortAs is Sort for a caller with access acc: fields acc hides are unknown.
+func (c *Compiled) SortAs(spec string, acc *Access) ([]store.Order, error) {
 	if strings.TrimSpace(spec) == "" {
 		return []store.Order{{Column: "id", Desc: true}}, nil
 	}
@@ -57,7 +60,7 @@ func (c *Compiled) Sort(spec string) ([]store.Order, error) {
 	seen := map[string]bool{}
 	pos := 1
 	for _, part := range parts {
-		o, key, err := c.sortKey(part, pos)
+		o, key, err := c.sortKey(part, pos, acc)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +78,7 @@ func (c *Compiled) Sort(spec string) ([]store.Order, error) {
 }
 
 // sortKey parses one key of a sort spec that starts at position pos.
-func (c *Compiled) sortKey(part string, pos int) (store.Order, string, error) {
+func (c *Compiled) sortKey(part string, pos int, acc *Access) (store.Order, string, error) {
 	col := pos + len(part) - len(strings.TrimLeft(part, " \t"))
 	key := strings.TrimSpace(part)
 	desc := false
@@ -88,7 +91,7 @@ func (c *Compiled) sortKey(part string, pos int) (store.Order, string, error) {
 	if key == "" {
 		return store.Order{}, "", &SortError{Message: "empty sort key; write keys such as -amount,created_at", Column: col}
 	}
-	fc, msg := c.filterColumn(key)
+	fc, msg := c.filterColumn(key, acc)
 	if fc == nil {
 		return store.Order{}, "", &SortError{Message: msg, Column: col}
 	}

@@ -20,6 +20,9 @@ type Write struct {
 	// Trusted writes (flow actions, imports of computed data) may set
 	// read-only fields.
 	Trusted bool
+	// Access limits the rows the write may touch and the fields it may set;
+	// nil is full access (the engine's own writes).
+	Access *Access
 }
 
 // Validate turns w.Input into the full record to store: it checks every
@@ -33,7 +36,7 @@ func (c *Compiled) Validate(w Write) (Record, error) {
 	if w.Prev != nil {
 		rec = w.Prev.clone()
 	}
-	ps = append(ps, c.applyInput(rec, w.Input, "", w.Trusted)...)
+	ps = append(ps, c.applyInput(rec, w.Input, "", w.Trusted, w.Access)...)
 	inputProblems := len(ps)
 	// note: keep going after bad input so one response names every bad field;
 	// a field whose input was rejected is not reported again as missing.
@@ -56,7 +59,7 @@ func (c *Compiled) Validate(w Write) (Record, error) {
 }
 
 // applyInput prepares every input value into rec.
-func (c *Compiled) applyInput(rec Record, input map[string]any, base string, trusted bool) []Problem {
+func (c *Compiled) applyInput(rec Record, input map[string]any, base string, trusted bool, acc *Access) []Problem {
 	var ps []Problem
 	keys := make([]string, 0, len(input))
 	for k := range input {
@@ -77,6 +80,10 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 			ps = append(ps, problem(path, CodeUnknownField, "there is no field %q in this form", k))
 			continue
 		}
+		if !acc.CanWrite(c.fieldPath(k)) {
+			ps = append(ps, problem(path, CodeForbiddenField, "you may not change %s", labelOf(f)))
+			continue
+		}
 		if f.Computed() || (f.ReadOnly && !trusted) {
 			ps = append(ps, problem(path, CodeReadOnly, "%s is read-only", labelOf(f)))
 			continue
@@ -87,7 +94,8 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 			continue
 		}
 		if f.Child != nil {
-			rows, p := f.Child.prepareRows(f, raw, path, trusted)
+			prevRows, _ := rec[k].([]Record)
+			rows, p := f.Child.prepareRows(f, raw, prevRows, path, trusted, acc)
 			ps = append(ps, p...)
 			rec[k] = rows
 			continue
@@ -106,7 +114,10 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 	return ps
 }
 
-func (c *Compiled) prepareRows(f *CField, raw any, path string, trusted bool) ([]Record, []Problem) {
+// prepareRows prepares the rows of a sub-table. A row that carries the id of
+// a stored row starts from that row, so columns the writer did not send (or
+// may not see) keep their values.
+func (c *Compiled) prepareRows(f *CField, raw any, prevRows []Record, path string, trusted bool, acc *Access) ([]Record, []Problem) {
 	v, err := f.Kind.Prepare(f.Field, raw)
 	if err != nil {
 		return nil, []Problem{problem(path, valueCode(err), "%s %s", labelOf(f), valueMessage(err))}
@@ -114,9 +125,20 @@ func (c *Compiled) prepareRows(f *CField, raw any, path string, trusted bool) ([
 	items := v.([]any)
 	rows := make([]Record, 0, len(items))
 	var ps []Problem
+	byID := make(map[int64]Record, len(prevRows))
+	for _, r := range prevRows {
+		byID[r.ID()] = r
+	}
 	for i, it := range items {
 		row := Record{}
-		ps = append(ps, c.applyInput(row, it.(map[string]any), fmt.Sprintf("%s/%d", path, i), trusted)...)
+		if id, err := toInt64(it.(map[string]any)["id"]); err == nil {
+			if prev, ok := byID[id]; ok {
+				row = prev.clone()
+				delete(row, "id")
+				delete(byID, id)
+			}
+		}
+		ps = append(ps, c.applyInput(row, it.(map[string]any), fmt.Sprintf("%s/%d", path, i), trusted, acc)...)
 		rows = append(rows, row)
 	}
 	return rows, ps
@@ -273,4 +295,13 @@ func (c *Compiled) checkRules(rec, prev Record, actor Actor) []Problem {
 		ps = append(ps, Problem{Path: path, Code: CodeRule, Message: msg})
 	}
 	return ps
+}
+
+// fieldPath is the access path of a field of c: its key, or
+// "subtable.column" on sub-table rows.
+func (c *Compiled) fieldPath(key string) string {
+	if c.parent != nil {
+		return c.subKey + "." + key
+	}
+	return key
 }

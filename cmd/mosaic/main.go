@@ -152,7 +152,7 @@ func ensureAdmin(ctx context.Context, e *engine.Engine) error {
 		e.Logger().Warn("no users yet: run `mosaic admin create` or set MOSAIC_ADMIN_EMAIL and MOSAIC_ADMIN_PASSWORD")
 		return nil
 	}
-	_, err = e.CreateUser(ctx, email, "Administrator", password, true)
+	_, err = e.CreateUser(ctx, email, "Administrator", password, engine.RoleAdmin)
 	return err
 }
 
@@ -226,7 +226,7 @@ func adminCreate(args []string) error {
 		return err
 	}
 	defer e.Close()
-	u, err := e.CreateUser(ctx, *email, *name, *password, true)
+	u, err := e.CreateUser(ctx, *email, *name, *password, engine.RoleAdmin)
 	if err != nil {
 		if pl, ok := forms.AsProblems(err); ok {
 			return fmt.Errorf("%s", pl.Problems[0].Path[1:]+" "+pl.Problems[0].Message)

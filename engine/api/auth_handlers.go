@@ -50,5 +50,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 func (s *Server) me(c *fiber.Ctx) error {
-	return c.JSON(principal(c).User)
+	p := principal(c)
+	return c.JSON(fiber.Map{"id": p.User.ID, "email": p.User.Email, "name": p.User.Name, "active": p.User.Active,
+		"manager_id": p.User.ManagerID, "created_at": p.User.CreatedAt, "roles": p.Roles, "api_key": p.APIKeyID != 0})
 }

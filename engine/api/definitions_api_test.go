@@ -178,7 +178,9 @@ func checkDraftListed(t *testing.T, app *enginetest.App) {
 	for _, d := range defs.Items {
 		seen = append(seen, fmt.Sprintf("%s/%s v%d draft=%v", d.Kind, d.Key, d.LatestVersion, d.HasDraft))
 	}
-	want := []string{"form/customer v1 draft=false", "form/order v1 draft=true", "form/product v1 draft=false"}
+	want := []string{"form/customer v1 draft=false", "form/order v1 draft=true", "form/product v1 draft=false",
+		"role/delivery v1 draft=false", "role/finance v1 draft=false", "role/finance_director v1 draft=false",
+		"role/sales_director v1 draft=false", "role/sales_rep v1 draft=false", "role/service v1 draft=false"}
 	if !slices.Equal(seen, want) {
 		t.Errorf("definitions = %v, want %v", seen, want)
 	}

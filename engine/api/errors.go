@@ -74,6 +74,8 @@ func toAPIError(err error) *apiError {
 		return fiberError(fiberErr)
 	}
 	switch {
+	case errors.Is(err, engine.ErrLockedOut):
+		return newError(http.StatusUnauthorized, "locked", err.Error())
 	case errors.Is(err, engine.ErrBadCredentials):
 		return newError(http.StatusUnauthorized, "unauthorized", err.Error())
 	case errors.Is(err, store.ErrNotFound):

@@ -13,6 +13,9 @@ func (s *Server) uploadFile(c *fiber.Ctx) error {
 	if field == "" {
 		return badRequest("/field", "name the attachment field: ?field=<key>")
 	}
+	if err := s.canWriteField(c, c.Params("form"), field); err != nil {
+		return err
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return badRequest("/file", "send the file as multipart/form-data in a part called \"file\"")
@@ -36,6 +39,11 @@ func (s *Server) uploadFile(c *fiber.Ctx) error {
 func (s *Server) downloadFile(c *fiber.Ctx) error {
 	f, r, err := s.e.OpenFile(c.UserContext(), c.Params("id"))
 	if err != nil {
+		return err
+	}
+	// note: a file is shown to those who may read its field on its form.
+	if err := s.canReadField(c, f.Form, f.Field); err != nil {
+		_ = r.Close()
 		return err
 	}
 	c.Set(fiber.HeaderContentType, f.ContentType)

@@ -2,8 +2,11 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 type formSummary struct {
@@ -15,7 +18,11 @@ type formSummary struct {
 
 func (s *Server) listForms(c *fiber.Ctx) error {
 	items := []formSummary{}
+	p := principal(c)
 	for _, f := range s.e.Snapshot().Forms() {
+		if !s.e.Access().Can(p.Roles, f.Form.Key, "read") && !s.e.Access().Can(p.Roles, f.Form.Key, "create") {
+			continue
+		}
 		items = append(items, formSummary{Key: f.Form.Key, Title: f.Form.Title, Description: f.Form.Description, Version: f.Version})
 	}
 	return c.JSON(fiber.Map{"items": items})
@@ -26,11 +33,18 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p := principal(c)
+	if !s.e.Access().Can(p.Roles, f.Form.Key, "read") && !s.e.Access().Can(p.Roles, f.Form.Key, "create") {
+		return fmt.Errorf("%w: you may not use form %s", store.ErrForbidden, f.Form.Key)
+	}
 	return c.JSON(fiber.Map{"key": f.Form.Key, "title": f.Form.Title, "version": f.Version,
 		"definition": f.Form, "record_schema": f.RecordSchema()})
 }
 
 func (s *Server) getFormVersion(c *fiber.Ctx) error {
+	if _, _, err := s.formAccess(c, "read"); err != nil {
+		return err
+	}
 	n, err := intParam(c, "version")
 	if err != nil {
 		return err

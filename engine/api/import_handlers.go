@@ -1,17 +1,24 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/forms"
 )
 
 func (s *Server) importRecords(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	// note: importing creates records, so it needs both actions.
+	f, acc, err := s.formAccess(c, "import")
 	if err != nil {
+		return err
+	}
+	if _, err := s.e.AccessFor(principal(c), f, "create"); err != nil {
 		return err
 	}
 	fh, err := c.FormFile("file")
@@ -29,7 +36,7 @@ func (s *Server) importRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest("/dry_run", "dry_run must be true or false")
 	}
-	report, err := s.e.ImportRecords(c.UserContext(), f, fh.Filename, r, dryRun, principal(c).Actor())
+	report, err := s.e.ImportRecords(c.UserContext(), f, fh.Filename, r, dryRun, principal(c).Actor(), acc)
 	if err != nil {
 		return err
 	}
@@ -53,4 +60,41 @@ func importFailed(r *engine.ImportReport) *apiError {
 	}
 	return newError(fiber.StatusUnprocessableEntity, "validation_failed",
 		fmt.Sprintf("the file has %d problem(s); nothing was imported", len(details)), details...)
+}
+
+// exportRecords streams the records the caller may export, with the fields
+// they may read, as CSV (default) or XLSX.
+func (s *Server) exportRecords(c *fiber.Ctx) error {
+	f, acc, err := s.formAccess(c, "export")
+	if err != nil {
+		return err
+	}
+	format := c.Query("format", "csv")
+	if format != "csv" && format != "xlsx" {
+		return badRequest("/format", "format must be csv or xlsx")
+	}
+	filter := c.Query("filter")
+	if len(filter) > 4000 || !utf8.ValidString(filter) {
+		return queryError("/filter", "the filter must be valid UTF-8 text of at most 4000 characters")
+	}
+	q := forms.ListQuery{Filter: filter, Sort: c.Query("sort"), Fields: splitList(c.Query("fields")),
+		Actor: principal(c).Actor(), Access: acc}
+	// note: check the query before the first byte is sent, so a bad filter
+	// gets a proper error response.
+	if _, err := s.e.Records().List(c.UserContext(), f, forms.ListQuery{Filter: q.Filter, Sort: q.Sort,
+		Fields: q.Fields, Actor: q.Actor, Access: acc, PerPage: 1, SkipTotal: true}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.e.ExportRecords(c.UserContext(), f, q, format, &buf); err != nil {
+		return err
+	}
+	name := f.Form.Key + "." + format
+	ct := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Send(buf.Bytes())
 }

@@ -1,18 +1,20 @@
 package api
 
 import (
-	"strconv"
-
+	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 func (s *Server) listRecords(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "read")
 	if err != nil {
 		return err
 	}
@@ -35,7 +37,7 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	}
 	expand := splitList(c.Query("expand"))
 	q := forms.ListQuery{Filter: filter, Sort: c.Query("sort"), Page: page, PerPage: perPage,
-		Fields: splitList(c.Query("fields")), SkipTotal: c.Query("total") == "skip", Actor: principal(c).Actor()}
+		Fields: splitList(c.Query("fields")), SkipTotal: c.Query("total") == "skip", Actor: principal(c).Actor(), Access: acc}
 	if len(q.Fields) > 0 {
 		// note: a relation to expand is loaded (and shown) even when the
 		// field list leaves it out.
@@ -52,7 +54,7 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 			only[k] = true
 		}
 	}
-	expanded, err := s.e.Expand(c.UserContext(), f, res.Items, expand)
+	expanded, err := s.e.Expand(c.UserContext(), principal(c), f, acc, res.Items, expand)
 	if err != nil {
 		return err
 	}
@@ -62,7 +64,7 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, f.MarshalRecord(r, only, expanded[i])...)
+		buf = append(buf, f.MarshalRecord(r, acc, only, expanded[i])...)
 	}
 	buf = append(buf, `],"page":`...)
 	buf = strconv.AppendInt(buf, int64(page), 10)
@@ -83,7 +85,7 @@ func sendJSON(c *fiber.Ctx, body []byte) error {
 }
 
 func (s *Server) createRecord(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "create")
 	if err != nil {
 		return err
 	}
@@ -91,18 +93,18 @@ func (s *Server) createRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.Records().Create(c.UserContext(), f, forms.Write{Input: input, Actor: principal(c).Actor()})
+	rec, err := s.e.Records().Create(c.UserContext(), f, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
 	if err != nil {
 		return err
 	}
 	setETag(c, rec.RowVersion())
 	c.Location("/api/v1/forms/" + f.Form.Key + "/records/" + itoa(rec.ID()))
 	c.Status(fiber.StatusCreated)
-	return sendJSON(c, f.MarshalRecord(rec, nil, nil))
+	return sendJSON(c, f.MarshalRecord(rec, s.readAccess(c, f, acc), nil, nil))
 }
 
 func (s *Server) getRecord(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "read")
 	if err != nil {
 		return err
 	}
@@ -110,24 +112,24 @@ func (s *Server) getRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.Records().Get(c.UserContext(), f, id)
+	rec, err := s.e.Records().GetAs(c.UserContext(), f, id, acc)
 	if err != nil {
 		return err
 	}
 	var expanded map[string]any
 	if expand := splitList(c.Query("expand")); len(expand) > 0 {
-		ex, err := s.e.Expand(c.UserContext(), f, []forms.Record{rec}, expand)
+		ex, err := s.e.Expand(c.UserContext(), principal(c), f, acc, []forms.Record{rec}, expand)
 		if err != nil {
 			return err
 		}
 		expanded = ex[0]
 	}
 	setETag(c, rec.RowVersion())
-	return sendJSON(c, f.MarshalRecord(rec, nil, expanded))
+	return sendJSON(c, f.MarshalRecord(rec, acc, nil, expanded))
 }
 
 func (s *Server) updateRecord(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "update")
 	if err != nil {
 		return err
 	}
@@ -143,16 +145,16 @@ func (s *Server) updateRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.Records().Update(c.UserContext(), f, id, version, forms.Write{Input: input, Actor: principal(c).Actor()})
+	rec, err := s.e.Records().Update(c.UserContext(), f, id, version, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
 	if err != nil {
 		return err
 	}
 	setETag(c, rec.RowVersion())
-	return sendJSON(c, f.MarshalRecord(rec, nil, nil))
+	return sendJSON(c, f.MarshalRecord(rec, s.readAccess(c, f, acc), nil, nil))
 }
 
 func (s *Server) deleteRecord(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "delete")
 	if err != nil {
 		return err
 	}
@@ -164,14 +166,14 @@ func (s *Server) deleteRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.e.Records().Delete(c.UserContext(), f, id, version, principal(c).Actor()); err != nil {
+	if err := s.e.Records().Delete(c.UserContext(), f, id, version, forms.Write{Actor: principal(c).Actor(), Access: acc}); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) recordAudit(c *fiber.Ctx) error {
-	f, err := s.e.Form(c.Params("form"))
+	f, acc, err := s.formAccess(c, "read")
 	if err != nil {
 		return err
 	}
@@ -183,18 +185,32 @@ func (s *Server) recordAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.e.RecordAudit(c.UserContext(), f.Form.Key, id, limit)
-	if err != nil {
-		return err
-	}
-	// note: the trail of a deleted record stays readable (who deleted it, and
-	// what it held); only a record that never existed is not found.
-	if len(entries) == 0 {
-		if _, err := s.e.Records().Get(c.UserContext(), f, id); err != nil {
+	// note: the trail of a record is shown to those who may read the record;
+	// the trail of a deleted one (who deleted it, and what it held) only to
+	// those who may read every record of the form.
+	if _, err := s.e.Records().GetAs(c.UserContext(), f, id, acc); err != nil {
+		if !errors.Is(err, store.ErrNotFound) || acc.Rows != nil {
 			return err
 		}
 	}
+	entries, err := s.e.RecordAudit(c.UserContext(), f.Form.Key, id, limit, acc)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return newError(fiber.StatusNotFound, "not_found", fmt.Sprintf("%s record %d does not exist", f.Form.Key, id))
+	}
 	return c.JSON(fiber.Map{"items": entries})
+}
+
+// readAccess is the caller's read access to f, used to render what a write
+// returns; it falls back to the write's own access (whose field levels are
+// the same) when the caller may write but not read.
+func (s *Server) readAccess(c *fiber.Ctx, f *forms.Compiled, write *forms.Access) *forms.Access {
+	if acc, err := s.e.AccessFor(principal(c), f, "read"); err == nil {
+		return acc
+	}
+	return write
 }
 
 // queryError is a list query that cannot be used, like the filter errors of

@@ -56,7 +56,7 @@ func New(t testing.TB, d store.Dialect) *App {
 	if _, err := e.ImportDir(ctx, ExampleDir(), engine.PublishOptions{}, forms.Actor{}); err != nil {
 		t.Fatalf("import example: %v", err)
 	}
-	admin, err := e.CreateUser(ctx, AdminEmail, "Admin", AdminPassword, true)
+	admin, err := e.CreateUser(ctx, AdminEmail, "Admin", AdminPassword, engine.RoleAdmin)
 	if err != nil {
 		t.Fatalf("create admin: %v", err)
 	}

@@ -498,8 +498,8 @@ func structTags(t *testing.T, path string) map[string][]string {
 func TestKindsAndRaw(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
-	if got := v.Kinds(); !slices.Equal(got, []string{"form"}) {
-		t.Errorf("Kinds() = %q, want [form]", got)
+	if got := v.Kinds(); !slices.Equal(got, []string{"form", "role"}) {
+		t.Errorf("Kinds() = %q, want [form role]", got)
 	}
 	for _, name := range append(v.Kinds(), schemas.Envelope) {
 		raw, ok := schemas.Raw(name)
