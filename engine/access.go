@@ -63,16 +63,24 @@ func (a *accessCache) rebuild(ctx context.Context) error {
 	return nil
 }
 
-// poll rebuilds the model when another replica changed access, until ctx
-// ends.
+// poll follows changes made by other replicas, until ctx ends: a new
+// publish (of a form or a role) reloads the registry, a changed access
+// version rebuilds the access model.
 func (a *accessCache) poll(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	mark, _ := a.e.db.DefinitionsMark(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if m, err := a.e.db.DefinitionsMark(ctx); err == nil && m != mark {
+				mark = m
+				if err := a.e.Reload(ctx); err != nil {
+					a.e.log.Error("reload definitions published elsewhere", "err", err)
+				}
+			}
 			v, err := a.e.db.AccessVersionNow(ctx)
 			if m := a.current.Load(); err == nil && m != nil && v != m.Version {
 				a.Invalidate()

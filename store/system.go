@@ -172,3 +172,14 @@ func (db *DB) FilesByID(ctx context.Context, ids []string) ([]File, error) {
 	err := db.conn(ctx).Where("id IN ?", ids).Find(&fs).Error
 	return fs, translate(err)
 }
+
+// DefinitionsMark is the id of the newest published version of any
+// definition; it changes whenever anything is published, anywhere.
+func (db *DB) DefinitionsMark(ctx context.Context) (int64, error) {
+	var mark *int64
+	err := db.conn(ctx).Raw("SELECT MAX(id) FROM mosaic_definition_versions").Row().Scan(&mark)
+	if mark == nil {
+		return 0, translate(err)
+	}
+	return *mark, translate(err)
+}
