@@ -30,6 +30,7 @@ type lineInput struct {
 	Description *string      `json:"description"`
 	Qty         *int64       `json:"qty"`
 	UnitPrice   *json.Number `json:"unit_price"`
+	UnitCost    *json.Number `json:"unit_cost"`
 }
 
 // validOrder is an order ready to insert: defaults applied, formulas
@@ -44,6 +45,7 @@ type validOrder struct {
 	lines            []validLine
 	discount         int64 // scale 4
 	subtotal, amount int64 // scale 2
+	cost, margin     int64 // scale 2
 	currency         string
 	status           string
 	deliveryDate     *time.Time
@@ -57,6 +59,8 @@ type validLine struct {
 	description          *string
 	qty                  int64
 	unitPrice, lineTotal int64
+	unitCost             *int64
+	lineCost             int64 // qty * unit cost; an empty unit cost counts as 0
 }
 
 var (
@@ -70,13 +74,14 @@ const (
 	maxLines      = 1000
 	maxQty        = 1_000_000_000
 	maxUnitPrice  = 1_000_000_000_00
-	maxSubtotal   = 900_000_000_000_000
-	contractAbove = 100_000_00 // amount above which contract_required is shown
+	maxSubtotal   = 900_000_000_000_000 // for the subtotal and the cost
+	contractAbove = 100_000_00          // amount above which contract_required is shown
 )
 
 // validate checks the input the way the order form does and computes the
-// formulas: line_total = qty * unit_price, subtotal = sum of the lines,
-// amount = subtotal * (1 - discount).
+// formulas: line_total = qty * unit_price, line_cost = qty * unit_cost,
+// subtotal and cost = sums of the lines, amount = subtotal * (1 - discount),
+// margin = amount - cost.
 func (in *orderInput) validate(now time.Time) (*validOrder, []problemJSON) {
 	var ps []problemJSON
 	bad := func(path, msg string) { ps = append(ps, problemJSON{Path: path, Message: msg}) }
@@ -142,6 +147,7 @@ func (in *orderInput) validate(now time.Time) (*validOrder, []problemJSON) {
 		return nil, ps
 	}
 	o.amount = (o.subtotal*(10000-o.discount) + 5000) / 10000
+	o.margin = o.amount - o.cost
 	if o.deliveryDate != nil && o.deliveryDate.Before(o.orderDate) {
 		bad("/delivery_date", "Delivery date cannot be before the order date")
 	}
@@ -154,7 +160,7 @@ func (in *orderInput) validate(now time.Time) (*validOrder, []problemJSON) {
 	return o, ps
 }
 
-// validateLines checks the lines and sums them into o.subtotal.
+// validateLines checks the lines and sums them into o.subtotal and o.cost.
 func (o *validOrder) validateLines(items []lineInput) []problemJSON {
 	var ps []problemJSON
 	if len(items) == 0 {
@@ -188,11 +194,20 @@ func (o *validOrder) validateLines(items []lineInput) []problemJSON {
 		} else {
 			l.unitPrice = p
 		}
+		if it.UnitCost != nil {
+			if c, ok := parseFixed(it.UnitCost.String(), 2); !ok || c < 0 || c > maxUnitPrice {
+				bad("unit_cost", "Unit cost must be a number of at least 0 with at most 2 decimals")
+			} else {
+				l.unitCost = &c
+				l.lineCost = l.qty * c
+			}
+		}
 		l.lineTotal = l.qty * l.unitPrice
 		o.subtotal += l.lineTotal
+		o.cost += l.lineCost
 		o.lines[i] = l
 	}
-	if len(ps) == 0 && o.subtotal > maxSubtotal {
+	if len(ps) == 0 && (o.subtotal > maxSubtotal || o.cost > maxSubtotal) {
 		ps = append(ps, problemJSON{Path: "/items", Message: "the order total is too large"})
 	}
 	return ps
@@ -204,13 +219,14 @@ func (o *validOrder) toJSON(id, actor, formVersion int64, now time.Time, lineIDs
 		RowVersion: 1, FormVersion: formVersion, Number: &o.number, Customer: &o.customer,
 		OrderDate: dateJSON(&o.orderDate), Region: o.region, SalesRep: o.salesRep, Type: &o.typ,
 		Discount: fixedJSON(&o.discount, 4), Subtotal: fixedJSON(&o.subtotal, 2), Amount: fixedJSON(&o.amount, 2),
-		Currency: &o.currency, Status: &o.status, DeliveryDate: dateJSON(o.deliveryDate),
+		Cost: fixedJSON(&o.cost, 2), Margin: fixedJSON(&o.margin, 2), Currency: &o.currency, Status: &o.status, DeliveryDate: dateJSON(o.deliveryDate),
 		ContractRequired: o.contractRequired, Notes: o.notes}
 	out.Items = make([]lineJSON, len(o.lines))
 	for i := range o.lines {
 		l := &o.lines[i]
 		out.Items[i] = lineJSON{ID: lineIDs[i], Product: &l.product, Description: l.description, Qty: &l.qty,
-			UnitPrice: fixedJSON(&l.unitPrice, 2), LineTotal: fixedJSON(&l.lineTotal, 2)}
+			UnitPrice: fixedJSON(&l.unitPrice, 2), UnitCost: fixedJSON(l.unitCost, 2), LineTotal: fixedJSON(&l.lineTotal, 2),
+			LineCost: fixedJSON(&l.lineCost, 2)}
 	}
 	return out
 }

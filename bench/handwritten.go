@@ -113,6 +113,8 @@ type orderJSON struct {
 	Discount         *json.Number    `json:"discount"`
 	Subtotal         *json.Number    `json:"subtotal"`
 	Amount           *json.Number    `json:"amount"`
+	Cost             *json.Number    `json:"cost"`
+	Margin           *json.Number    `json:"margin"`
 	Currency         *string         `json:"currency"`
 	Status           *string         `json:"status"`
 	DeliveryDate     *string         `json:"delivery_date"`
@@ -128,7 +130,9 @@ type lineJSON struct {
 	Description *string      `json:"description"`
 	Qty         *int64       `json:"qty"`
 	UnitPrice   *json.Number `json:"unit_price"`
+	UnitCost    *json.Number `json:"unit_cost"`
 	LineTotal   *json.Number `json:"line_total"`
+	LineCost    *json.Number `json:"line_cost"`
 }
 
 // createOrder is POST /orders.
@@ -174,11 +178,11 @@ func (h *handWritten) insertOrder(ctx context.Context, o *validOrder, u *handUse
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO hw_order (created_at, created_by, updated_at, updated_by, owner,
 		row_version, flow_status, form_version, number, customer, order_date, region, sales_rep, type, discount,
-		subtotal, amount, currency, status, delivery_date, contract_required, attachments, notes)
-		VALUES ($1, $2, $1, $2, $2, 1, '', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, NULL, $17)
+		subtotal, amount, cost, margin, currency, status, delivery_date, contract_required, attachments, notes)
+		VALUES ($1, $2, $1, $2, $2, 1, '', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULL, $19)
 		RETURNING id`,
 		now, u.id, h.formVersion, o.number, o.customer, o.orderDate, o.region, o.salesRep, o.typ, o.discount,
-		o.subtotal, o.amount, o.currency, o.status, o.deliveryDate, o.contractRequired, o.notes).Scan(&id); err != nil {
+		o.subtotal, o.amount, o.cost, o.margin, o.currency, o.status, o.deliveryDate, o.contractRequired, o.notes).Scan(&id); err != nil {
 		return nil, err
 	}
 	lineIDs, err := insertLines(ctx, tx, id, o.lines)
@@ -197,14 +201,19 @@ func (h *handWritten) insertOrder(ctx context.Context, o *validOrder, u *handUse
 func insertLines(ctx context.Context, tx pgx.Tx, orderID int64, lines []validLine) ([]int64, error) {
 	n := len(lines)
 	pos, prod, qty, price, total := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	lineCost := make([]int64, n)
 	desc := make([]*string, n)
+	unitCost := make([]*int64, n)
 	for i, l := range lines {
 		pos[i], prod[i], desc[i], qty[i], price[i], total[i] = int64(i), l.product, l.description, l.qty, l.unitPrice, l.lineTotal
+		unitCost[i], lineCost[i] = l.unitCost, l.lineCost
 	}
-	rows, err := tx.Query(ctx, `INSERT INTO hw_order__items (parent_id, position, product, description, qty, unit_price, line_total)
-		SELECT $1, p, pr, d, q, u, t
-		FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS l(p, pr, d, q, u, t)
-		RETURNING id, position`, orderID, pos, prod, desc, qty, price, total)
+	rows, err := tx.Query(ctx, `INSERT INTO hw_order__items (parent_id, position, product, description, qty, unit_price,
+			unit_cost, line_total, line_cost)
+		SELECT $1, p, pr, d, q, u, uc, t, lc
+		FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
+			$9::bigint[]) AS l(p, pr, d, q, u, uc, t, lc)
+		RETURNING id, position`, orderID, pos, prod, desc, qty, price, unitCost, total, lineCost)
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +255,8 @@ func writeAudit(ctx context.Context, tx pgx.Tx, actor int64, o *orderJSON, now t
 	add("discount", o.Discount, o.Discount != nil)
 	add("subtotal", o.Subtotal, o.Subtotal != nil)
 	add("amount", o.Amount, o.Amount != nil)
+	add("cost", o.Cost, o.Cost != nil)
+	add("margin", o.Margin, o.Margin != nil)
 	add("currency", o.Currency, o.Currency != nil)
 	add("status", o.Status, o.Status != nil)
 	add("delivery_date", o.DeliveryDate, o.DeliveryDate != nil)
@@ -270,8 +281,8 @@ var listSorts = map[string]string{
 }
 
 const orderColumns = `id, created_at, created_by, updated_at, updated_by, owner, row_version, flow_status,
-	form_version, number, customer, order_date, region, sales_rep, type, discount, subtotal, amount, currency,
-	status, delivery_date, contract_required, attachments, notes`
+	form_version, number, customer, order_date, region, sales_rep, type, discount, subtotal, amount, cost, margin,
+	currency, status, delivery_date, contract_required, attachments, notes`
 
 // listOrders is GET /orders?region=&status=a,b&min_amount=&sort=&page=&per_page=.
 func (h *handWritten) listOrders(c *fiber.Ctx) error {
@@ -335,16 +346,17 @@ func (h *handWritten) queryOrders(ctx context.Context, sql string, args []any) (
 	for rows.Next() {
 		var o orderJSON
 		var orderDate, deliveryDate *time.Time
-		var discount, subtotal, amount *int64
+		var discount, subtotal, amount, cost, margin *int64
 		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.CreatedBy, &o.UpdatedAt, &o.UpdatedBy, &o.Owner, &o.RowVersion,
 			&o.FlowStatus, &o.FormVersion, &o.Number, &o.Customer, &orderDate, &o.Region, &o.SalesRep, &o.Type,
-			&discount, &subtotal, &amount, &o.Currency, &o.Status, &deliveryDate, &o.ContractRequired,
+			&discount, &subtotal, &amount, &cost, &margin, &o.Currency, &o.Status, &deliveryDate, &o.ContractRequired,
 			&o.Attachments, &o.Notes); err != nil {
 			return nil, err
 		}
 		o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 		o.OrderDate, o.DeliveryDate = dateJSON(orderDate), dateJSON(deliveryDate)
 		o.Discount, o.Subtotal, o.Amount = fixedJSON(discount, 4), fixedJSON(subtotal, 2), fixedJSON(amount, 2)
+		o.Cost, o.Margin = fixedJSON(cost, 2), fixedJSON(margin, 2)
 		o.Items = []lineJSON{}
 		items = append(items, &o)
 	}
@@ -361,8 +373,8 @@ func (h *handWritten) loadLines(ctx context.Context, items []*orderJSON) error {
 	for i, o := range items {
 		ids[i], byID[o.ID] = o.ID, o
 	}
-	rows, err := h.pool.Query(ctx, `SELECT id, parent_id, product, description, qty, unit_price, line_total
-		FROM hw_order__items WHERE parent_id = ANY($1) ORDER BY parent_id, position`, ids)
+	rows, err := h.pool.Query(ctx, `SELECT id, parent_id, product, description, qty, unit_price, unit_cost, line_total,
+		line_cost FROM hw_order__items WHERE parent_id = ANY($1) ORDER BY parent_id, position`, ids)
 	if err != nil {
 		return err
 	}
@@ -370,11 +382,12 @@ func (h *handWritten) loadLines(ctx context.Context, items []*orderJSON) error {
 	for rows.Next() {
 		var l lineJSON
 		var parent int64
-		var price, total *int64
-		if err := rows.Scan(&l.ID, &parent, &l.Product, &l.Description, &l.Qty, &price, &total); err != nil {
+		var price, cost, total, lineCost *int64
+		if err := rows.Scan(&l.ID, &parent, &l.Product, &l.Description, &l.Qty, &price, &cost, &total, &lineCost); err != nil {
 			return err
 		}
-		l.UnitPrice, l.LineTotal = fixedJSON(price, 2), fixedJSON(total, 2)
+		l.UnitPrice, l.UnitCost = fixedJSON(price, 2), fixedJSON(cost, 2)
+		l.LineTotal, l.LineCost = fixedJSON(total, 2), fixedJSON(lineCost, 2)
 		if o := byID[parent]; o != nil {
 			o.Items = append(o.Items, l)
 		}

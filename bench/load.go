@@ -36,13 +36,28 @@ type request struct {
 
 // do sends r and returns the body; a status other than r.want is an error.
 func (d *driver) do(ctx context.Context, r request) ([]byte, error) {
+	status, b, err := d.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if status != r.want {
+		if len(b) > 500 {
+			b = b[:500]
+		}
+		return nil, fmt.Errorf("%s %s: status %d, want %d: %s", r.method, r.url, status, r.want, b)
+	}
+	return b, nil
+}
+
+// send sends r and returns the status and body, whatever the status.
+func (d *driver) send(ctx context.Context, r request) (int, []byte, error) {
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -50,20 +65,11 @@ func (d *driver) do(ctx context.Context, r request) ([]byte, error) {
 	req.Header.Set("Authorization", "Bearer "+r.token)
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != r.want {
-		if len(b) > 500 {
-			b = b[:500]
-		}
-		return nil, fmt.Errorf("%s %s: status %d, want %d: %s", r.method, r.url, resp.StatusCode, r.want, b)
-	}
-	return b, nil
+	return resp.StatusCode, b, err
 }
 
 // batchResult is what one batch of requests measured.
@@ -128,14 +134,23 @@ func runWorkers(ctx context.Context, workers, n int, fn func(k int) error) (batc
 	return res, firstErr
 }
 
-// scenario is one piece of work done by both sides.
+// Scenario groups: what the two sides of a scenario are.
+const (
+	groupHand   = "hand"   // the engine (a) vs hand-written Go + SQL (b)
+	groupAccess = "access" // the engine as a sales rep (a) vs as an admin (b)
+)
+
+// scenario is one piece of work done by two sides, a and b; its ratio is a's
+// p50 over b's.
 type scenario struct {
+	key    string
 	name   string
-	target float64 // the goal for engine p50 / hand-written p50
-	engine func(i int) request
-	hand   func(i int) request
-	// check compares the two sides' responses to the same request.
-	check func(engineBody, handBody []byte) []string
+	group  string
+	sides  [2]string // the names of a and b
+	target float64   // the goal for a's p50 / b's p50
+	a, b   func(i int) request
+	// check compares the two sides' responses to the same i.
+	check func(aBody, bBody []byte) []string
 }
 
 // stats summarises the latencies of one side.
@@ -189,39 +204,43 @@ func (s *sideRun) stats() stats {
 
 // comparison is the outcome of one scenario.
 type comparison struct {
-	name         string
-	target       float64
-	engine, hand stats
-	mismatches   []string
+	key, name, group string
+	sides            [2]string
+	target           float64
+	a, b             stats
+	mismatches       []string
 }
+
+// p50Ratio is a's p50 over b's.
+func (c comparison) p50Ratio() float64 { return float64(c.a.p50) / float64(c.b.p50) }
 
 // compare warms both sides up, checks that they answer alike, then runs
 // alternating rounds of measured requests.
 func (d *driver) compare(ctx context.Context, s scenario, cfg config) (comparison, error) {
-	out := comparison{name: s.name, target: s.target}
-	if _, err := d.batch(ctx, 0, cfg.warmup, s.engine); err != nil {
-		return out, fmt.Errorf("engine warm-up: %w", err)
+	out := comparison{key: s.key, name: s.name, group: s.group, sides: s.sides, target: s.target}
+	if _, err := d.batch(ctx, 0, cfg.warmup, s.a); err != nil {
+		return out, fmt.Errorf("%s warm-up: %w", s.sides[0], err)
 	}
-	if _, err := d.batch(ctx, 0, cfg.warmup, s.hand); err != nil {
-		return out, fmt.Errorf("hand-written warm-up: %w", err)
+	if _, err := d.batch(ctx, 0, cfg.warmup, s.b); err != nil {
+		return out, fmt.Errorf("%s warm-up: %w", s.sides[1], err)
 	}
 	if s.check != nil {
 		i := cfg.warmup
-		eb, err := d.do(ctx, s.engine(i))
+		ab, err := d.do(ctx, s.a(i))
 		if err != nil {
 			return out, err
 		}
-		hb, err := d.do(ctx, s.hand(i))
+		bb, err := d.do(ctx, s.b(i))
 		if err != nil {
 			return out, err
 		}
-		out.mismatches = s.check(eb, hb)
+		out.mismatches = s.check(ab, bb)
 		for _, m := range out.mismatches {
 			fmt.Printf("bench: WARNING %s: responses differ: %s\n", s.name, m)
 		}
 	}
 	per := max(1, cfg.n/cfg.rounds)
-	var eng, hand sideRun
+	var a, b sideRun
 	for r := range cfg.rounds {
 		from := cfg.warmup + 1 + r*per
 		// note: alternate who goes first so neither always runs on a
@@ -229,18 +248,18 @@ func (d *driver) compare(ctx context.Context, s scenario, cfg config) (compariso
 		sides := []struct {
 			mk  func(int) request
 			acc *sideRun
-		}{{s.engine, &eng}, {s.hand, &hand}}
+		}{{s.a, &a}, {s.b, &b}}
 		if r%2 == 1 {
 			sides[0], sides[1] = sides[1], sides[0]
 		}
 		for _, sd := range sides {
-			b, err := d.batch(ctx, from, per, sd.mk)
+			res, err := d.batch(ctx, from, per, sd.mk)
 			if err != nil {
 				return out, err
 			}
-			sd.acc.add(b)
+			sd.acc.add(res)
 		}
 	}
-	out.engine, out.hand = eng.stats(), hand.stats()
+	out.a, out.b = a.stats(), b.stats()
 	return out, nil
 }

@@ -7,6 +7,10 @@
 // order tables. One client drives both with the same concurrency, alternating
 // rounds so that drift (table growth, caches, the machine) hits both alike.
 //
+// The access scenarios (issue 3) compare two users of the engine alone, in
+// the same way: a sales rep, whose role limits the orders to the rep's own
+// and hides some fields, against an admin, on the same list page.
+//
 // Example:
 //
 //	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
@@ -95,20 +99,35 @@ func run(ctx context.Context, cfg config) (err error) {
 	}
 	rep := &report{cfg: cfg, started: started, goVersion: runtime.Version(), cores: runtime.NumCPU(),
 		maxProcs: runtime.GOMAXPROCS(0), pgVersion: env.pgVersion, listFilter: listFilter,
-		engineWhere: env.engineWhere, parity: env.parity}
+		engineWhere: env.engineWhere, repWhere: env.repWhere, repID: env.rep.ID, repOrders: env.repOrders,
+		parity: env.parity}
 
 	log.Printf("raw PostgreSQL baselines (%d iterations each)", cfg.rawN)
 	if rep.raw, err = rawBaselines(ctx, env.pool, cfg); err != nil {
 		return err
 	}
 	d := newDriver(cfg.workers)
-	for _, s := range scenarios(env) {
+	if rep.refusals, err = repRefusals(ctx, env, d); err != nil {
+		return err
+	}
+	for _, r := range rep.refusals {
+		if !r.refused {
+			log.Printf("WARNING the sales rep asked for %s and got %d: %s", r.query, r.status, r.body)
+		}
+	}
+	sc := scenarios(env)
+	for i, s := range sc {
 		log.Printf("scenario %q: %d warm-up + %d measured requests per side, %d workers", s.name, cfg.warmup, cfg.n, cfg.workers)
 		res, err := d.compare(ctx, s, cfg)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		rep.results = append(rep.results, res)
+		if s.group == groupAccess && (i+1 == len(sc) || sc[i+1].group != groupAccess) {
+			// note: now, on the rows the access scenarios read; the
+			// create scenario changes them.
+			rep.accessPlans = explainAccess(ctx, env)
+		}
 	}
 	if cfg.cpuProfile != "" {
 		log.Printf("profiling into %s (-tagfocus=side=engine for the engine)", cfg.cpuProfile)

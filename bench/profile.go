@@ -8,14 +8,16 @@ import (
 )
 
 // profileEngine runs the scenarios again after the measurements with the CPU
-// profiler on. Requests carry the label side=engine or side=handwritten (the
-// client's goroutines carry none), so the profile can be narrowed to the
-// engine. The hand-written side runs too, so both order tables keep the same
-// number of rows for what follows.
+// profiler on. Requests carry the label side=engine or side=handwritten, and
+// user=rep or user=admin (the client's goroutines carry none), so the profile
+// can be narrowed to the engine, or to the sales rep's requests. The
+// hand-written side runs too, so both order tables keep the same number of
+// rows for what follows.
 //
 // Example:
 //
 //	go tool pprof -top -tagfocus=side=engine bench.pprof
+//	go tool pprof -top -tagfocus=user=rep bench.pprof
 func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config) (err error) {
 	f, err := os.Create(cfg.cpuProfile)
 	if err != nil {
@@ -33,7 +35,7 @@ func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config) (e
 	for k, s := range scenarios(env) {
 		// note: start far past the measured requests; create bodies repeat
 		// with i, which is fine, and auto-numbers come from the counter.
-		for _, mk := range []func(int) request{s.engine, s.hand} {
+		for _, mk := range []func(int) request{s.a, s.b} {
 			if _, err := d.batch(ctx, (k+1)*1_000_000, cfg.n/2, mk); err != nil {
 				return fmt.Errorf("profile %s: %w", s.name, err)
 			}

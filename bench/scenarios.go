@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,41 +23,171 @@ const (
 	perPage    = 20
 )
 
-// Targets: engine p50 over hand-written p50.
+// The access scenarios (issue 3): a list page of 50 orders with 20 fields,
+// as a sales rep (row scope "own", fields hidden) and as an admin.
+const (
+	accessPerPage = 50
+	accessSort    = "-order_date"
+)
+
+// accessFields are the 20 fields of the access scenarios' page: every order
+// field a sales rep may read (all but cost and margin), the lines among them
+// (whose unit_cost and line_cost the rep may not read), and four system
+// columns. The id always comes too.
+var accessFields = []string{"number", "customer", "order_date", "region", "sales_rep", "type", "items", "discount",
+	"subtotal", "amount", "currency", "status", "delivery_date", "contract_required", "attachments", "notes",
+	"owner", "created_at", "updated_at", "row_version"}
+
+// repHidden are the order lines' columns the sales rep may not read; the
+// order's own hidden fields (cost, margin) are not in accessFields, since
+// asking for them is refused.
+var repHidden = []string{"unit_cost", "line_cost"}
+
+// Targets: p50 of side a over p50 of side b.
 const (
 	createTarget = 1.5
 	listTarget   = 1.3
+	accessTarget = 1.15
 )
 
-// scenarios are the measured workloads, in order.
+// Scenario keys.
+const (
+	keyCreate      = "create"
+	keyList        = "list"
+	keySameRows    = "rep-same-rows"
+	keySameRequest = "rep-same-request"
+)
+
+// scenarios are the measured workloads, in order. The access scenarios come
+// first, on the seeded orders alone: the create scenario adds thousands of
+// the admin's orders, all dated today, which would then top every page
+// sorted by -order_date (the admin's, and the rep's through its index scan).
 func scenarios(env *benchEnv) []scenario {
+	engineVsHand := [2]string{"engine", "hand-written"}
+	repVsAdmin := [2]string{"sales rep", "admin"}
 	return []scenario{
 		{
-			name:   "create order with 3 lines",
+			key: keySameRows, group: groupAccess, sides: repVsAdmin, target: accessTarget,
+			name: fmt.Sprintf("list page of %d, %d fields: same rows (admin filters owner)", accessPerPage, len(accessFields)),
+			a: func(i int) request {
+				return request{method: http.MethodGet, url: accessURL(env, "", i), token: env.repToken, want: http.StatusOK}
+			},
+			b: func(i int) request {
+				return request{method: http.MethodGet, url: accessURL(env, adminOwnerFilter(env), i), token: env.token,
+					want: http.StatusOK}
+			},
+			check: func(rb, ab []byte) []string { return checkSameRows(env, rb, ab) },
+		},
+		{
+			key: keySameRequest, group: groupAccess, sides: repVsAdmin, target: accessTarget,
+			name: fmt.Sprintf("list page of %d, %d fields: same request (admin sees every order)", accessPerPage, len(accessFields)),
+			a: func(i int) request {
+				return request{method: http.MethodGet, url: accessURL(env, "", i), token: env.repToken, want: http.StatusOK}
+			},
+			b: func(i int) request {
+				return request{method: http.MethodGet, url: accessURL(env, "", i), token: env.token, want: http.StatusOK}
+			},
+			check: func(rb, ab []byte) []string { return checkSameRequest(env, rb, ab) },
+		},
+		{
+			key: keyCreate, name: "create order with 3 lines", group: groupHand, sides: engineVsHand,
 			target: createTarget,
-			engine: func(i int) request {
+			a: func(i int) request {
 				return request{method: http.MethodPost, url: env.engineSrv.url + "/api/v1/forms/order/records",
 					body: orderBody(env, i), token: env.token, want: http.StatusCreated}
 			},
-			hand: func(i int) request {
+			b: func(i int) request {
 				return request{method: http.MethodPost, url: env.handSrv.url + "/orders",
 					body: orderBody(env, i), token: env.token, want: http.StatusCreated}
 			},
 			check: checkCreate,
 		},
 		{
-			name:   fmt.Sprintf("filtered, sorted list page of %d", perPage),
-			target: listTarget,
-			engine: func(i int) request {
+			key: keyList, name: fmt.Sprintf("filtered, sorted list page of %d", perPage), group: groupHand,
+			sides: engineVsHand, target: listTarget,
+			a: func(i int) request {
 				return request{method: http.MethodGet, url: engineListURL(env, i), token: env.token, want: http.StatusOK}
 			},
-			hand: func(i int) request {
+			b: func(i int) request {
 				return request{method: http.MethodGet, url: handListURL(env, i), token: env.token, want: http.StatusOK}
 			},
 			check: checkList,
 		},
 	}
 }
+
+// scenarioByKey finds one of scenarios(env).
+func scenarioByKey(env *benchEnv, key string) scenario {
+	for _, s := range scenarios(env) {
+		if s.key == key {
+			return s
+		}
+	}
+	panic("no scenario " + key) // note: keys are the constants above.
+}
+
+// accessURL is the i-th access list page, with filter when not "".
+func accessURL(env *benchEnv, filter string, i int) string {
+	u := fmt.Sprintf("%s/api/v1/forms/order/records?per_page=%d&fields=%s&sort=%s&page=%d", env.engineSrv.url,
+		accessPerPage, strings.Join(accessFields, ","), url.QueryEscape(accessSort), 1+i%listPages)
+	if filter != "" {
+		u += "&filter=" + url.QueryEscape(filter)
+	}
+	return u
+}
+
+// accessPageSQL is the page query (page 1) and the count the engine sends
+// for an access page, with the condition where (no condition when ""), as
+// its statement log shows them; explainAccess runs EXPLAIN on them, and the
+// statement trace checks that the engine sent statements of the same shapes.
+func accessPageSQL(where string) (page, count string) {
+	// note: the engine selects the id, then the columns in the order of the
+	// field list; the lines (a sub-table) have none.
+	cols := []string{`"id"`}
+	for _, k := range accessFields {
+		if k != "items" {
+			cols = append(cols, `"`+k+`"`)
+		}
+	}
+	if where != "" {
+		where = " WHERE " + where
+	}
+	page = "SELECT " + strings.Join(cols, ", ") + ` FROM "f_order"` + where +
+		fmt.Sprintf(` ORDER BY "order_date" DESC, "id" LIMIT %d`, accessPerPage)
+	return page, `SELECT COUNT(*) FROM "f_order"` + where
+}
+
+// refusal is how the list endpoint answered the sales rep's request for a
+// field the rep may not read.
+type refusal struct {
+	query   string
+	status  int
+	refused bool // 400, 403 or 422
+	body    string
+}
+
+// repRefusals asks the list endpoint, as the sales rep, for the order
+// fields the rep may not read, through the fields, filter and sort
+// parameters.
+func repRefusals(ctx context.Context, env *benchEnv, d *driver) ([]refusal, error) {
+	var out []refusal
+	base := fmt.Sprintf("%s/api/v1/forms/order/records?per_page=%d&", env.engineSrv.url, accessPerPage)
+	for _, q := range []string{"fields=margin", "fields=cost", "filter=margin > 0", "sort=-margin"} {
+		k, v, _ := strings.Cut(q, "=")
+		status, b, err := d.send(ctx, request{method: http.MethodGet, url: base + k + "=" + url.QueryEscape(v),
+			token: env.repToken})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, refusal{query: q, status: status, body: shorten(string(b), 200),
+			refused: status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusUnprocessableEntity})
+	}
+	return out, nil
+}
+
+// adminOwnerFilter makes the admin read the rows the sales rep's scope
+// gives the rep.
+func adminOwnerFilter(env *benchEnv) string { return fmt.Sprintf("owner == %d", env.rep.ID) }
 
 func engineListURL(env *benchEnv, i int) string {
 	return fmt.Sprintf("%s/api/v1/forms/order/records?filter=%s&sort=%s&per_page=%d&page=%d",
@@ -73,6 +205,7 @@ func orderBody(env *benchEnv, i int) []byte {
 		Description string      `json:"description"`
 		Qty         int64       `json:"qty"`
 		UnitPrice   json.Number `json:"unit_price"`
+		UnitCost    json.Number `json:"unit_cost"`
 	}
 	type order struct {
 		Customer     int64       `json:"customer"`
@@ -95,7 +228,8 @@ func orderBody(env *benchEnv, i int) []byte {
 	for k := range 3 {
 		p := env.products[(i*3+k*7)%len(env.products)]
 		o.Items = append(o.Items, line{Product: p.id, Description: "line " + strconv.Itoa(k),
-			Qty: int64(1 + (i+k)%5), UnitPrice: json.Number(formatFixed(p.price, 2))})
+			Qty: int64(1 + (i+k)%5), UnitPrice: json.Number(formatFixed(p.price, 2)),
+			UnitCost: json.Number(formatFixed(p.cost, 2))})
 	}
 	b, err := json.Marshal(o)
 	if err != nil {
@@ -113,7 +247,7 @@ func checkCreate(eb, hb []byte) []string {
 	}
 	diffs = keyDiff("", e, h)
 	for _, k := range []string{"customer", "order_date", "region", "type", "discount", "subtotal", "amount",
-		"currency", "status", "delivery_date", "contract_required", "notes", "row_version", "flow_status", "form_version"} {
+		"cost", "margin", "currency", "status", "delivery_date", "contract_required", "notes", "row_version", "flow_status", "form_version"} {
 		if fmt.Sprint(e[k]) != fmt.Sprint(h[k]) {
 			diffs = append(diffs, fmt.Sprintf("%s: engine %v, hand-written %v", k, e[k], h[k]))
 		}
@@ -144,9 +278,9 @@ func checkList(eb, hb []byte) []string {
 		if i == 0 {
 			diffs = append(diffs, keyDiff("/items/0", eo, ho)...)
 		}
-		if fmt.Sprint(eo["id"], eo["amount"]) != fmt.Sprint(ho["id"], ho["amount"]) {
-			diffs = append(diffs, fmt.Sprintf("items/%d: engine id %v amount %v, hand-written id %v amount %v",
-				i, eo["id"], eo["amount"], ho["id"], ho["amount"]))
+		if fmt.Sprint(eo["id"], eo["amount"], eo["margin"]) != fmt.Sprint(ho["id"], ho["amount"], ho["margin"]) {
+			diffs = append(diffs, fmt.Sprintf("items/%d: engine id %v amount %v margin %v, hand-written id %v amount %v margin %v",
+				i, eo["id"], eo["amount"], eo["margin"], ho["id"], ho["amount"], ho["margin"]))
 		}
 		diffs = append(diffs, itemsDiff(eo["items"], ho["items"])...)
 	}
@@ -166,7 +300,7 @@ func itemsDiff(e, h any) []string {
 		if i == 0 {
 			diffs = append(diffs, keyDiff("/items/0", eo, ho)...)
 		}
-		for _, k := range []string{"product", "description", "qty", "unit_price", "line_total"} {
+		for _, k := range []string{"product", "description", "qty", "unit_price", "unit_cost", "line_total", "line_cost"} {
 			if fmt.Sprint(eo[k]) != fmt.Sprint(ho[k]) {
 				diffs = append(diffs, fmt.Sprintf("line %d %s: engine %v, hand-written %v", i, k, eo[k], ho[k]))
 			}
@@ -214,4 +348,115 @@ func keyDiff(path string, e, h map[string]any) []string {
 		diffs = append(diffs, fmt.Sprintf("%s/%s: only the hand-written side returns it", path, k))
 	}
 	return diffs
+}
+
+// checkSameRows compares the sales rep's page with the admin's page filtered
+// to the rep's orders: the same total and orders in the same order with the
+// same values, except the line columns the rep may not read, which must be
+// absent from the rep's page (and present in the admin's).
+func checkSameRows(env *benchEnv, rb, ab []byte) []string {
+	r, a, diffs := decodePair(rb, ab)
+	if diffs != nil {
+		return diffs
+	}
+	if fmt.Sprint(r["total"]) != fmt.Sprint(a["total"]) {
+		diffs = append(diffs, fmt.Sprintf("total: sales rep %v, admin %v", r["total"], a["total"]))
+	}
+	ri, _ := r["items"].([]any)
+	ai, _ := a["items"].([]any)
+	if len(ri) != accessPerPage || len(ai) != accessPerPage {
+		return append(diffs, fmt.Sprintf("items: sales rep %d, admin %d, want %d each", len(ri), len(ai), accessPerPage))
+	}
+	for i := range ri {
+		ro, _ := ri[i].(map[string]any)
+		ao, _ := ai[i].(map[string]any)
+		diffs = append(diffs, repOrderProblems(env, i, ro)...)
+		for _, d := range keyDiff(fmt.Sprintf("/items/%d", i), ro, ao) {
+			diffs = append(diffs, strings.NewReplacer("the engine", "the sales rep", "the hand-written side", "the admin").Replace(d))
+		}
+		for k, v := range ro {
+			if k != "items" && fmt.Sprint(v) != fmt.Sprint(ao[k]) {
+				diffs = append(diffs, fmt.Sprintf("items/%d %s: sales rep %v, admin %v", i, k, v, ao[k]))
+			}
+		}
+		rl, _ := ro["items"].([]any)
+		al, _ := ao["items"].([]any)
+		if len(rl) != len(al) {
+			diffs = append(diffs, fmt.Sprintf("items/%d lines: sales rep %d, admin %d", i, len(rl), len(al)))
+			continue
+		}
+		for j := range rl {
+			rline, _ := rl[j].(map[string]any)
+			aline, _ := al[j].(map[string]any)
+			for _, k := range repHidden {
+				if _, ok := aline[k]; !ok {
+					diffs = append(diffs, fmt.Sprintf("items/%d line %d: the admin does not see %s", i, j, k))
+				}
+			}
+			for k, v := range aline {
+				hidden := false
+				for _, h := range repHidden {
+					hidden = hidden || k == h
+				}
+				if !hidden && fmt.Sprint(v) != fmt.Sprint(rline[k]) {
+					diffs = append(diffs, fmt.Sprintf("items/%d line %d %s: sales rep %v, admin %v", i, j, k, rline[k], v))
+				}
+			}
+		}
+	}
+	return diffs
+}
+
+// checkSameRequest checks the two answers to the same request: full pages,
+// only the rep's own orders on the rep's, fewer orders in all than the
+// admin's.
+func checkSameRequest(env *benchEnv, rb, ab []byte) []string {
+	r, a, diffs := decodePair(rb, ab)
+	if diffs != nil {
+		return diffs
+	}
+	rtn, _ := r["total"].(json.Number)
+	atn, _ := a["total"].(json.Number)
+	rt, _ := rtn.Int64()
+	at, _ := atn.Int64()
+	if rt <= 0 || rt >= at {
+		diffs = append(diffs, fmt.Sprintf("total: sales rep %d, admin %d; want 0 < rep < admin", rt, at))
+	}
+	ri, _ := r["items"].([]any)
+	ai, _ := a["items"].([]any)
+	if len(ri) != accessPerPage || len(ai) != accessPerPage {
+		return append(diffs, fmt.Sprintf("items: sales rep %d, admin %d, want %d each", len(ri), len(ai), accessPerPage))
+	}
+	for i := range ri {
+		ro, _ := ri[i].(map[string]any)
+		diffs = append(diffs, repOrderProblems(env, i, ro)...)
+	}
+	return diffs
+}
+
+// repOrderProblems checks one order of the sales rep's page: the rep's own,
+// and none of the fields the rep may not read.
+func repOrderProblems(env *benchEnv, i int, o map[string]any) []string {
+	var out []string
+	if fmt.Sprint(o["owner"]) != strconv.FormatInt(env.rep.ID, 10) {
+		out = append(out, fmt.Sprintf("items/%d: the sales rep sees order %v of owner %v", i, o["id"], o["owner"]))
+	}
+	for _, k := range []string{"cost", "margin"} {
+		if _, ok := o[k]; ok {
+			out = append(out, fmt.Sprintf("items/%d: the sales rep sees %s", i, k))
+		}
+	}
+	lines, _ := o["items"].([]any)
+	if len(lines) == 0 {
+		out = append(out, fmt.Sprintf("items/%d: no lines", i))
+	}
+	for j, l := range lines {
+		lo, _ := l.(map[string]any)
+		for _, k := range repHidden {
+			if _, ok := lo[k]; ok {
+				out = append(out, fmt.Sprintf("items/%d line %d: the sales rep sees %s", i, j, k))
+			}
+		}
+	}
+	return out
 }

@@ -35,6 +35,8 @@ CREATE TABLE hw_order (
 	discount BIGINT,
 	subtotal BIGINT,
 	amount BIGINT,
+	cost BIGINT,
+	margin BIGINT,
 	currency TEXT,
 	status TEXT,
 	delivery_date DATE,
@@ -48,6 +50,7 @@ CREATE INDEX ix_hw_order_order_date ON hw_order (order_date);
 CREATE INDEX ix_hw_order_region ON hw_order (region);
 CREATE INDEX ix_hw_order_sales_rep ON hw_order (sales_rep);
 CREATE INDEX ix_hw_order_amount ON hw_order (amount);
+CREATE INDEX ix_hw_order_margin ON hw_order (margin);
 CREATE INDEX ix_hw_order_status ON hw_order (status);
 
 CREATE TABLE hw_order__items (
@@ -58,7 +61,9 @@ CREATE TABLE hw_order__items (
 	description TEXT,
 	qty BIGINT,
 	unit_price BIGINT,
-	line_total BIGINT
+	unit_cost BIGINT,
+	line_total BIGINT,
+	line_cost BIGINT
 );
 CREATE INDEX ix_hw_order__items_parent_id ON hw_order__items (parent_id);
 CREATE INDEX ix_hw_order__items_product ON hw_order__items (product);
@@ -110,20 +115,24 @@ func createHandTables(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 // seedSQL fills two staging tables with n orders of three lines each, with
-// amounts that agree with the form's formulas. Both order tables are then
-// filled from the same staging rows, so they hold the same data laid out the
-// same way. $1 n, $2 customer ids, $3 product ids, $4 product prices.
+// amounts, costs and margins that agree with the form's formulas. Both order
+// tables are then filled from the same staging rows, so they hold the same
+// data laid out the same way. One order in ten (spread over all dates,
+// regions and statuses) is the sales rep's. $1 n, $2 customer ids, $3 product
+// ids, $4 product prices, $5 product unit costs.
 var seedSQL = []string{
 	`CREATE UNLOGGED TABLE seed_items (id BIGINT, parent_id BIGINT, position BIGINT, product BIGINT,
-		description TEXT, qty BIGINT, unit_price BIGINT)`,
+		description TEXT, qty BIGINT, unit_price BIGINT, unit_cost BIGINT)`,
 	`CREATE UNLOGGED TABLE seed_order (id BIGINT, created_at TIMESTAMPTZ, number TEXT, customer BIGINT,
-		order_date DATE, region TEXT, type TEXT, discount BIGINT, subtotal BIGINT, amount BIGINT, status TEXT)`,
+		order_date DATE, region TEXT, type TEXT, discount BIGINT, subtotal BIGINT, amount BIGINT, cost BIGINT,
+		margin BIGINT, status TEXT, rep BOOLEAN)`,
 	`INSERT INTO seed_items
 	SELECT (g - 1) * 3 + pos + 1, g, pos,
 		($3::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])],
 		'seeded line ' || pos,
 		1 + (g * 31 + pos * 17) % 10,
-		($4::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])]
+		($4::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])],
+		($5::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])]
 	FROM generate_series(1, $1::bigint) g, generate_series(0, 2) pos
 	WHERE cardinality($2::bigint[]) > 0`,
 	`INSERT INTO seed_order
@@ -133,36 +142,42 @@ var seedSQL = []string{
 		date '2024-01-01' + (g % 540)::int,
 		(ARRAY['east', 'north', 'south', 'west', 'central'])[1 + g % 5],
 		(ARRAY['standard', 'standard', 'framework', 'urgent'])[1 + (g / 5) % 4],
-		d.discount, s.subtotal, round(s.subtotal * (10000 - d.discount) / 10000.0)::bigint,
-		(ARRAY['draft', 'draft', 'submitted', 'approved', 'rejected', 'submitted', 'approved', 'cancelled'])[1 + (g / 3) % 8]
+		d.discount, s.subtotal, a.amount, s.cost, a.amount - s.cost,
+		(ARRAY['draft', 'draft', 'submitted', 'approved', 'rejected', 'submitted', 'approved', 'cancelled'])[1 + (g / 3) % 8],
+		(g * 19) % 100 < 10
 	FROM generate_series(1, $1::bigint) g
 	CROSS JOIN LATERAL (SELECT (ARRAY[0, 0, 500, 1000])[1 + (g / 7) % 4]::bigint AS discount) d
-	JOIN (SELECT parent_id, sum(qty * unit_price) AS subtotal FROM seed_items GROUP BY parent_id) s ON s.parent_id = g
-	WHERE cardinality($3::bigint[]) = cardinality($4::bigint[])`,
+	JOIN (SELECT parent_id, sum(qty * unit_price) AS subtotal, sum(qty * unit_cost) AS cost
+		FROM seed_items GROUP BY parent_id) s ON s.parent_id = g
+	CROSS JOIN LATERAL (SELECT round(s.subtotal * (10000 - d.discount) / 10000.0)::bigint AS amount) a
+	WHERE cardinality($3::bigint[]) = cardinality($4::bigint[]) AND cardinality($3::bigint[]) = cardinality($5::bigint[])`,
 }
 
 // fillSQL copies the staging rows into one side's tables; %[1]s is the order
-// table and %[2]s its lines table (constants from this file).
+// table and %[2]s its lines table (constants from this file). $1 is the
+// admin, who owns the orders the sales rep $3 does not; $2 the form version.
 const fillSQL = `
 INSERT INTO %[1]s (id, created_at, created_by, updated_at, updated_by, owner, row_version, flow_status, form_version,
-	number, customer, order_date, region, sales_rep, type, discount, subtotal, amount, currency, status,
+	number, customer, order_date, region, sales_rep, type, discount, subtotal, amount, cost, margin, currency, status,
 	delivery_date, contract_required, attachments, notes)
-SELECT id, created_at, $1, created_at, $1, $1, 1, '', $2,
-	number, customer, order_date, region, NULL, type, discount, subtotal, amount, 'CNY', status,
-	order_date + 14, NULL, NULL, NULL
+SELECT id, created_at, $1, created_at, $1, CASE WHEN rep THEN $3::bigint ELSE $1 END, 1, '', $2,
+	number, customer, order_date, region, CASE WHEN rep THEN $3::bigint END, type, discount, subtotal, amount, cost,
+	margin, 'CNY', status, order_date + 14, NULL, NULL, NULL
 FROM seed_order ORDER BY id;
-INSERT INTO %[2]s (id, parent_id, position, product, description, qty, unit_price, line_total)
-SELECT id, parent_id, position, product, description, qty, unit_price, qty * unit_price
+INSERT INTO %[2]s (id, parent_id, position, product, description, qty, unit_price, unit_cost, line_total, line_cost)
+SELECT id, parent_id, position, product, description, qty, unit_price, unit_cost, qty * unit_price, qty * unit_cost
 FROM seed_items ORDER BY id;
 SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM %[1]s), false);
 SELECT setval(pg_get_serial_sequence('%[2]s', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM %[2]s), false);`
 
-// seedOrders bulk-loads n orders into both order tables.
-func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, formVersion int64, customers []int64, products []product) error {
+// seedOrders bulk-loads n orders into both order tables, one in ten owned
+// by repID and the rest by adminID.
+func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, repID, formVersion int64, customers []int64, products []product) error {
 	ids := make([]int64, len(products))
 	prices := make([]int64, len(products))
+	costs := make([]int64, len(products))
 	for i, p := range products {
-		ids[i], prices[i] = p.id, p.price
+		ids[i], prices[i], costs[i] = p.id, p.price, p.cost
 	}
 	for _, q := range seedSQL[:2] {
 		if _, err := pool.Exec(ctx, q); err != nil {
@@ -170,7 +185,7 @@ func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, formVer
 		}
 	}
 	for _, q := range seedSQL[2:] {
-		if _, err := pool.Exec(ctx, q, n, customers, ids, prices); err != nil {
+		if _, err := pool.Exec(ctx, q, n, customers, ids, prices, costs); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}
@@ -182,7 +197,7 @@ func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, formVer
 			}
 			var args []any
 			if strings.Contains(q, "$1") {
-				args = []any{adminID, formVersion}
+				args = []any{adminID, formVersion, repID}
 			}
 			if _, err := pool.Exec(ctx, q, args...); err != nil {
 				return fmt.Errorf("seed %s: %w", t[0], err)

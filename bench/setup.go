@@ -28,6 +28,9 @@ const (
 	seedProducts  = 100
 	adminEmail    = "bench@example.com"
 	adminPassword = "bench-password-1"
+	repEmail      = "rep@example.com"
+	repPassword   = "bench-password-2"
+	repRole       = "sales_rep"
 )
 
 // benchEnv is everything a run needs: the schema, the engine and its HTTP
@@ -43,6 +46,8 @@ type benchEnv struct {
 	orderForm *forms.Compiled
 	admin     *store.User
 	token     string
+	rep       *store.User // a sales rep who owns one order in ten
+	repToken  string
 
 	engineSrv *server
 	handSrv   *server
@@ -52,13 +57,17 @@ type benchEnv struct {
 
 	pgVersion   string
 	engineWhere string
+	repWhere    string // the rep's row scope on orders, as the engine renders it
+	repOrders   int64  // the seeded orders the rep owns
 	parity      []string
 }
 
-// product is a seeded product: its id and list price in minor units.
+// product is a seeded product: its id, list price and unit cost in minor
+// units.
 type product struct {
 	id    int64
 	price int64
+	cost  int64
 }
 
 // setUp creates the schema, starts both sides and seeds them. On error the
@@ -89,7 +98,11 @@ func setUp(ctx context.Context, cfg config) (*benchEnv, error) {
 		return env, err
 	}
 	log.Printf("seeding %d orders with 3 lines each in both order tables", cfg.records)
-	if err := seedOrders(ctx, env.pool, cfg.records, env.admin.ID, int64(env.orderForm.Version), env.customers, env.products); err != nil {
+	if err := seedOrders(ctx, env.pool, cfg.records, env.admin.ID, env.rep.ID, int64(env.orderForm.Version),
+		env.customers, env.products); err != nil {
+		return env, err
+	}
+	if err := env.pool.QueryRow(ctx, "SELECT count(*) FROM f_order WHERE owner = $1", env.rep.ID).Scan(&env.repOrders); err != nil {
 		return env, err
 	}
 	if env.parity, err = checkParity(ctx, env.pool); err != nil {
@@ -101,11 +114,15 @@ func setUp(ctx context.Context, cfg config) (*benchEnv, error) {
 	if env.engineWhere, err = env.renderEngineList(); err != nil {
 		return env, err
 	}
-	if env.engineSrv, err = serve(api.New(env.engine), "engine"); err != nil {
+	if env.repWhere, err = env.renderRepScope(ctx); err != nil {
+		return env, err
+	}
+	users := map[string]string{env.token: "admin", env.repToken: "rep"}
+	if env.engineSrv, err = serve(api.New(env.engine), "engine", users); err != nil {
 		return env, err
 	}
 	hw := &handWritten{pool: env.pool, formVersion: int64(env.orderForm.Version)}
-	if env.handSrv, err = serve(hw.app(), "handwritten"); err != nil {
+	if env.handSrv, err = serve(hw.app(), "handwritten", users); err != nil {
 		return env, err
 	}
 	return env, nil
@@ -134,7 +151,7 @@ func (env *benchEnv) openSchema(ctx context.Context, dsn string) error {
 }
 
 // startEngine opens the engine on dsn, imports the example application and
-// signs an administrator in.
+// signs an administrator and a sales rep in.
 func (env *benchEnv) startEngine(ctx context.Context, cfg config, dsn string) error {
 	dir, err := os.MkdirTemp("", "mosaic-bench-")
 	if err != nil {
@@ -158,6 +175,12 @@ func (env *benchEnv) startEngine(ctx context.Context, cfg config, dsn string) er
 	}
 	if env.token, _, err = e.Login(ctx, adminEmail, adminPassword, "bench"); err != nil {
 		return fmt.Errorf("login: %w", err)
+	}
+	if env.rep, err = e.CreateUser(ctx, repEmail, "Bench Rep", repPassword, repRole); err != nil {
+		return fmt.Errorf("create sales rep: %w", err)
+	}
+	if env.repToken, _, err = e.Login(ctx, repEmail, repPassword, "bench"); err != nil {
+		return fmt.Errorf("sales rep login: %w", err)
 	}
 	return nil
 }
@@ -193,7 +216,7 @@ func (env *benchEnv) seedReference(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("seed product: %w", err)
 		}
-		env.products = append(env.products, product{id: rec.ID(), price: price * 100})
+		env.products = append(env.products, product{id: rec.ID(), price: price * 100, cost: price / 2 * 100})
 	}
 	return nil
 }
@@ -232,6 +255,24 @@ func (env *benchEnv) renderEngineList() (string, error) {
 		}
 	}
 	return fmt.Sprintf("WHERE %s %v ORDER BY %s", sql, vars, by), nil
+}
+
+// renderRepScope shows the condition the engine adds to the sales rep's
+// reads of orders, for the rep signed in as the access scenarios are.
+func (env *benchEnv) renderRepScope(ctx context.Context) (string, error) {
+	p, err := env.engine.Authenticate(ctx, env.repToken)
+	if err != nil {
+		return "", fmt.Errorf("sales rep token: %w", err)
+	}
+	acc, err := env.engine.AccessFor(p, env.orderForm, "read")
+	if err != nil {
+		return "", fmt.Errorf("sales rep may not read orders: %w", err)
+	}
+	if acc.Rows == nil {
+		return "", fmt.Errorf("the sales rep's reads of orders have no row scope; roles %v", p.Roles)
+	}
+	sql, vars := env.engine.DB().RenderCond(acc.Rows)
+	return fmt.Sprintf("%s %v", sql, vars), nil
 }
 
 // close stops the servers and the engine and drops the schema (unless keep).

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -230,8 +231,7 @@ func checkName(ps *problems, path, name string, required bool) {
 
 // checkRoles reports the roles that cannot be given (neither admin nor a
 // published role) and returns the rest sorted, without duplicates.
-func (e *Engine) checkRoles(ps *problems, roles []string) []string {
-	m := e.access.Model()
+func checkRoles(m *rbac.Model, ps *problems, roles []string) []string {
 	out := []string{}
 	for i, r := range roles {
 		if r != RoleAdmin && !m.HasRole(r) {
@@ -389,9 +389,18 @@ func (e *Engine) userViews(ctx context.Context, us []store.User) ([]UserView, er
 	views := make([]UserView, len(us))
 	for i, u := range us {
 		views[i] = UserView{User: u, Roles: orEmpty(roles[u.ID]), DepartmentIDs: orEmpty(depts[u.ID]),
-			Attributes: userAttributes(u)}
+			Attributes: exactAttributes(u.Attributes)}
 	}
 	return views, nil
+}
+
+// exactAttributes decodes stored attributes keeping numbers as written.
+func exactAttributes(text string) map[string]any {
+	var a Attributes
+	if err := a.UnmarshalJSON([]byte(text)); err != nil || a == nil {
+		return map[string]any{}
+	}
+	return a
 }
 
 func orEmpty[T any](l []T) []T {
@@ -411,7 +420,7 @@ func (e *Engine) AddUser(ctx context.Context, in NewUser, by Principal) (*UserVi
 	} else if err != nil {
 		return nil, err
 	}
-	roles := e.checkRoles(&ps, in.Roles)
+	roles := checkRoles(e.access.Model(), &ps, in.Roles)
 	checkAttributes(&ps, in.Attributes)
 	err = e.accessChange(ctx, func(ctx context.Context) error {
 		depts, err := e.checkDepartments(ctx, &ps, in.DepartmentIDs)
@@ -469,11 +478,14 @@ func encodeAttributes(a Attributes) string {
 // their password revokes their sessions (all but the one making the
 // request, when they reset their own password).
 func (e *Engine) UpdateUser(ctx context.Context, id int64, p UserPatch, by Principal) (*UserView, error) {
+	// NB! Read the access model before the transaction: rebuilding it needs
+	// a connection, and on SQLite the transaction holds the only one.
+	model := e.access.Model()
 	var ps problems
 	checkPatchNulls(&ps, p)
 	var roles []string
 	if p.Roles.Set {
-		roles = e.checkRoles(&ps, p.Roles.Value)
+		roles = checkRoles(model, &ps, p.Roles.Value)
 	}
 	if p.Name.Set {
 		p.Name.Value = strings.TrimSpace(p.Name.Value)
@@ -519,7 +531,7 @@ func (e *Engine) UpdateUser(ctx context.Context, id int64, p UserPatch, by Princ
 			return err
 		}
 		if ch["roles"] != nil || ch["active"] != nil {
-			if err := e.checkAnAdminRemains(ctx); err != nil {
+			if err := e.checkAnAdminRemains(ctx, model); err != nil {
 				return err
 			}
 		}
@@ -633,12 +645,11 @@ func (e *Engine) revokeAfterChange(ctx context.Context, before *UserView, p User
 
 // adminRoles are the roles that make a user an admin: admin itself and any
 // role that includes it.
-func (e *Engine) adminRoles(ctx context.Context) ([]string, error) {
+func (e *Engine) adminRoles(ctx context.Context, m *rbac.Model) ([]string, error) {
 	held, err := e.db.DistinctRoles(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := e.access.Model()
 	out := []string{RoleAdmin}
 	for _, r := range held {
 		if r != RoleAdmin && m.IsAdmin([]string{r}) {
@@ -649,8 +660,8 @@ func (e *Engine) adminRoles(ctx context.Context) ([]string, error) {
 }
 
 // checkAnAdminRemains refuses a change that leaves no active admin.
-func (e *Engine) checkAnAdminRemains(ctx context.Context) error {
-	roles, err := e.adminRoles(ctx)
+func (e *Engine) checkAnAdminRemains(ctx context.Context, m *rbac.Model) error {
+	roles, err := e.adminRoles(ctx, m)
 	if err != nil {
 		return err
 	}

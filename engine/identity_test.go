@@ -98,6 +98,49 @@ func TestTheLastAdminStays(t *testing.T) {
 	})
 }
 
+// TestTwoAdminsDemotingEachOther: two admins, each removing the other's
+// admin role at the same moment. The changes take turns, so exactly one
+// wins and an admin remains.
+func TestTwoAdminsDemotingEachOther(t *testing.T) {
+	t.Parallel()
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		ctx := context.Background()
+		e := app.Engine
+		// note: the test app's admin steps aside, so these two are the only
+		// admins.
+		a := newUser(t, e, "a@example.com", engine.RoleAdmin)
+		b := newUser(t, e, "b@example.com", engine.RoleAdmin)
+		if _, err := e.UpdateUser(ctx, app.Admin.ID, engine.UserPatch{Roles: engine.Optional[[]string]{Set: true, Value: []string{}}}, asUser(a)); err != nil {
+			t.Fatal(err)
+		}
+		demote := func(who, by *store.User, done chan<- error) {
+			_, err := e.UpdateUser(ctx, who.ID, engine.UserPatch{Roles: engine.Optional[[]string]{Set: true, Value: []string{"finance"}}}, asUser(by))
+			done <- err
+		}
+		done := make(chan error, 2)
+		go demote(a, b, done)
+		go demote(b, a, done)
+		var won, refused int
+		for range 2 {
+			switch err := <-done; {
+			case err == nil:
+				won++
+			case errors.Is(err, store.ErrConflict):
+				refused++
+			default:
+				t.Errorf("a demotion failed: %v", err)
+			}
+		}
+		if won != 1 || refused != 1 {
+			t.Errorf("%d demotions won and %d were refused; want one each", won, refused)
+		}
+		admins, _, err := e.ListUsers(ctx, store.UserFilter{Role: engine.RoleAdmin, Page: 1, PerPage: 10})
+		if err != nil || len(admins) != 1 {
+			t.Errorf("admins left: %+v (%v), want one", admins, err)
+		}
+	})
+}
+
 func TestUserChangesAreChecked(t *testing.T) {
 	t.Parallel()
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {

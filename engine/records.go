@@ -102,16 +102,23 @@ func (e *Engine) RecordAudit(ctx context.Context, formKey string, id int64, limi
 	}
 	out := make([]AuditEntry, len(entries))
 	for i, en := range entries {
-		out[i] = AuditEntry{AuditEntry: en, Changes: visibleChanges(en.Changes, acc)}
+		changes, hidden := visibleChanges(en.Changes, acc)
+		if hidden > 0 {
+			// note: the stored summary counts every changed field; the
+			// count of those the viewer may not read is not theirs to know.
+			en.Summary = fmt.Sprintf("%s %s #%d (%d field(s))", en.Action, formKey, id, len(changes.(map[string]forms.Change)))
+		}
+		out[i] = AuditEntry{AuditEntry: en, Changes: changes}
 	}
 	return out, nil
 }
 
-// visibleChanges keeps the changes of the fields acc can read.
-func visibleChanges(raw string, acc *forms.Access) any {
+// visibleChanges keeps the changes of the fields acc can read, and counts
+// those it left out.
+func visibleChanges(raw string, acc *forms.Access) (any, int) {
 	var changes map[string]forms.Change
 	if raw == "" || json.Unmarshal([]byte(raw), &changes) != nil {
-		return rawJSON(raw)
+		return rawJSON(raw), 0
 	}
 	out := map[string]forms.Change{}
 	for key, ch := range changes {
@@ -120,7 +127,7 @@ func visibleChanges(raw string, acc *forms.Access) any {
 		}
 		out[key] = forms.Change{Before: visibleRows(key, ch.Before, acc), After: visibleRows(key, ch.After, acc)}
 	}
-	return out
+	return out, len(changes) - len(out)
 }
 
 // visibleRows strips the columns acc hides from sub-table rows.

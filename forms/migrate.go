@@ -94,6 +94,9 @@ func createSteps(c *Compiled) []Step {
 	steps := []Step{{Op: OpCreateTable, Table: string(c.Table), Detail: fmt.Sprintf("create table %s", c.Table), table: t}}
 	if c.parent != nil {
 		steps = append(steps, indexStep(c.Table, "parent_id", false, ""))
+	} else {
+		// note: "own" and department row scopes filter on owner.
+		steps = append(steps, indexStep(c.Table, "owner", false, ""))
 	}
 	for _, f := range c.fields {
 		steps = append(steps, indexSteps(c, f)...)

@@ -34,6 +34,7 @@ type Model struct {
 	members  map[int64][]int64 // department → users
 	enforcer *casbin.SyncedEnforcer
 	levels   sync.Map // levelsKey → map[string]forms.FieldLevel
+	verdicts sync.Map // "role|object|action" → bool
 }
 
 type userInfo struct {
@@ -119,11 +120,24 @@ func (m *Model) Can(roles []string, form, action string) bool {
 		obj = formObject(form)
 	}
 	for _, r := range roles {
-		if ok, err := m.enforcer.Enforce(roleSubject(r), obj, action); err == nil && ok {
+		if m.enforce(r, obj, action) {
 			return true
 		}
 	}
 	return false
+}
+
+// enforce asks casbin once per role, object and action; the model is
+// immutable, so the answer is kept.
+func (m *Model) enforce(role, obj, action string) bool {
+	key := role + "|" + obj + "|" + action
+	if v, ok := m.verdicts.Load(key); ok {
+		return v.(bool)
+	}
+	ok, err := m.enforcer.Enforce(roleSubject(role), obj, action)
+	ok = ok && err == nil
+	m.verdicts.Store(key, ok)
+	return ok
 }
 
 // IsAdmin reports whether roles include the admin role (directly or through

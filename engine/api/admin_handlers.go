@@ -282,7 +282,6 @@ func (s *Server) createAPIKey(c *fiber.Ctx) error {
 	}
 	// note: the key is in this response and nowhere else; no cache may keep it.
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Location("/api/v1/admin/api-keys?user_id=" + itoa(k.UserID))
 	return c.Status(fiber.StatusCreated).JSON(k)
 }
 
@@ -344,7 +343,6 @@ func (s *Server) addOutOfOffice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Location("/api/v1/me/out-of-office")
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
 

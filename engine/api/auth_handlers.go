@@ -36,7 +36,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, HTTPOnly: true, SameSite: "Lax",
 		Expires: time.Now().Add(engine.SessionTTL), Path: "/"})
-	return c.JSON(fiber.Map{"token": token, "user": u, "expires_in": int(engine.SessionTTL.Seconds())})
+	p := &engine.Principal{User: *u, Roles: s.e.Access().RolesOf(u.ID)}
+	return c.JSON(fiber.Map{"token": token, "user": userView(p), "expires_in": int(engine.SessionTTL.Seconds())})
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
@@ -50,7 +51,15 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 func (s *Server) me(c *fiber.Ctx) error {
-	p := principal(c)
-	return c.JSON(fiber.Map{"id": p.User.ID, "email": p.User.Email, "name": p.User.Name, "active": p.User.Active,
-		"manager_id": p.User.ManagerID, "created_at": p.User.CreatedAt, "roles": p.Roles, "api_key": p.APIKeyID != 0})
+	return c.JSON(userView(principal(c)))
+}
+
+// userView is the signed-in user as the API shows them.
+func userView(p *engine.Principal) fiber.Map {
+	roles := p.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return fiber.Map{"id": p.User.ID, "email": p.User.Email, "name": p.User.Name, "active": p.User.Active,
+		"manager_id": p.User.ManagerID, "created_at": p.User.CreatedAt, "roles": roles, "api_key": p.APIKeyID != 0}
 }

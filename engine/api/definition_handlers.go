@@ -22,7 +22,16 @@ func (s *Server) listDefinitions(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveDraft(c *fiber.Ctx) error {
-	if _, err := decodeObject(c); err != nil {
+	body, err := decodeObject(c)
+	if err != nil {
+		return err
+	}
+	// note: a draft is what the next publish puts live, so saving one takes
+	// the same right as publishing it; otherwise anyone could leave a role
+	// granting themselves more for an admin to publish unawares.
+	kind, _ := body["kind"].(string)
+	key, _ := body["key"].(string)
+	if err := s.canManage(c, kind, key); err != nil {
 		return err
 	}
 	h, problems, err := s.e.SaveDraft(c.UserContext(), c.Body(), principal(c).Actor())

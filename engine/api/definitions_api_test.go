@@ -382,7 +382,9 @@ func TestDefinitionsImportExport(t *testing.T) {
 			paths = append(paths, it.Path)
 			bodies = append(bodies, it.Definition)
 		}
-		if !slices.Equal(paths, []string{"forms/customer.json", "forms/order.json", "forms/product.json"}) {
+		if !slices.Equal(paths, []string{"forms/customer.json", "forms/order.json", "forms/product.json",
+			"roles/delivery.json", "roles/finance.json", "roles/finance_director.json",
+			"roles/sales_director.json", "roles/sales_rep.json", "roles/service.json"}) {
 			t.Errorf("export paths = %v", paths)
 		}
 

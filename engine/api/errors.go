@@ -120,6 +120,9 @@ func publicMessage(err, kind error) string {
 }
 
 func problemsError(pl *forms.ProblemList) *apiError {
+	if e := forbiddenFields(pl); e != nil {
+		return e
+	}
 	details := make([]Detail, len(pl.Problems))
 	for i, p := range pl.Problems {
 		details[i] = Detail{Path: p.Path, Code: p.Code, Message: p.Message, Line: p.Line, Column: p.Column}
@@ -129,6 +132,28 @@ func problemsError(pl *forms.ProblemList) *apiError {
 		msg = details[0].Message
 	}
 	return newError(http.StatusUnprocessableEntity, "validation_failed", msg, details...)
+}
+
+// forbiddenFields is a 403 naming each field the caller may not write, when
+// a write was refused for any; nil otherwise.
+//
+// note: a field the caller may not change is a permission problem, not a
+// validation one: it is reported alone, as 403, whatever else was wrong.
+func forbiddenFields(pl *forms.ProblemList) *apiError {
+	var details []Detail
+	for _, p := range pl.Problems {
+		if p.Code == forms.CodeForbiddenField {
+			details = append(details, Detail{Path: p.Path, Code: p.Code, Message: p.Message})
+		}
+	}
+	if len(details) == 0 {
+		return nil
+	}
+	msg := "you may not change some of the fields you sent; see details"
+	if len(details) == 1 {
+		msg = details[0].Message
+	}
+	return newError(http.StatusForbidden, "forbidden", msg, details...)
 }
 
 func fiberError(e *fiber.Error) *apiError {

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"mime"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 func (s *Server) uploadFile(c *fiber.Ctx) error {
@@ -44,6 +47,11 @@ func (s *Server) downloadFile(c *fiber.Ctx) error {
 	// note: a file is shown to those who may read its field on its form.
 	if err := s.canReadField(c, f.Form, f.Field); err != nil {
 		_ = r.Close()
+		if errors.Is(err, store.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
+			// note: to someone who may not read it, a file is as absent as
+			// one that never existed, down to the message.
+			return fmt.Errorf("%w: there is no file %q", store.ErrNotFound, c.Params("id"))
+		}
 		return err
 	}
 	c.Set(fiber.HeaderContentType, f.ContentType)

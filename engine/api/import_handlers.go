@@ -49,14 +49,26 @@ func (s *Server) importRecords(c *fiber.Ctx) error {
 // importFailed reports the problems of an import in the one error shape: each
 // detail's path is /header/N or /rows/N/field and its line is the line of the
 // file (the header is line 1).
+//
+// note: as with a single write, columns the importer may not write make the
+// import a 403 that names them, whatever else is wrong with the file.
 func importFailed(r *engine.ImportReport) *apiError {
-	details := make([]Detail, len(r.Errors))
-	for i, e := range r.Errors {
+	details := make([]Detail, 0, len(r.Errors))
+	var forbidden []Detail
+	for _, e := range r.Errors {
 		msg := e.Message
 		if e.Row > 0 {
 			msg = fmt.Sprintf("row %d: %s", e.Row, e.Message)
 		}
-		details[i] = Detail{Path: e.Path, Code: e.Code, Message: msg, Line: e.Row + 1}
+		d := Detail{Path: e.Path, Code: e.Code, Message: msg, Line: e.Row + 1}
+		details = append(details, d)
+		if e.Code == forms.CodeForbiddenField {
+			forbidden = append(forbidden, d)
+		}
+	}
+	if len(forbidden) > 0 {
+		return newError(fiber.StatusForbidden, "forbidden",
+			fmt.Sprintf("the file has %d value(s) you may not write; nothing was imported", len(forbidden)), forbidden...)
 	}
 	return newError(fiber.StatusUnprocessableEntity, "validation_failed",
 		fmt.Sprintf("the file has %d problem(s); nothing was imported", len(details)), details...)
