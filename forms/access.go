@@ -107,3 +107,33 @@ func (a *Access) readable(c *Compiled) map[string]bool {
 	}
 	return only
 }
+
+// DefinitionAs is the form's definition as a caller with access acc may see
+// it: fields (and sub-table columns) acc hides are left out, so their names
+// and formulas do not leak either.
+func (c *Compiled) DefinitionAs(acc *Access) *Form { return VisibleDefinition(c.Form, acc) }
+
+// VisibleDefinition is f (any version of a form) without the fields acc
+// hides; nil acc shows everything.
+func VisibleDefinition(f *Form, acc *Access) *Form {
+	if acc == nil {
+		return f
+	}
+	cp := *f
+	cp.Fields = visibleFields(f.Fields, "", acc)
+	return &cp
+}
+
+func visibleFields(fields []Field, prefix string, acc *Access) []Field {
+	out := make([]Field, 0, len(fields))
+	for _, f := range fields {
+		if !acc.CanRead(prefix + f.Key) {
+			continue
+		}
+		if len(f.Fields) > 0 {
+			f.Fields = visibleFields(f.Fields, f.Key+".", acc)
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -38,8 +38,13 @@ const urlPattern = `^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]`
 // passing the schema is necessary, not sufficient, and failing it is not
 // always fatal on the server. Rules and conditional requirements are checked
 // only by Validate.
-func (c *Compiled) RecordSchema() map[string]any {
-	s := c.objectSchema()
+func (c *Compiled) RecordSchema() map[string]any { return c.RecordSchemaAs(nil) }
+
+// RecordSchemaAs is RecordSchema for a caller with access acc: fields acc
+// hides are left out entirely, and fields it lets the caller read but not
+// change are listed in "x-read-only".
+func (c *Compiled) RecordSchemaAs(acc *Access) map[string]any {
+	s := c.objectSchema(acc)
 	s["$schema"] = recordSchemaDialect
 	s["$id"] = fmt.Sprintf("mosaic:form/%s/v%d", c.Form.Key, c.Version)
 	s["title"] = c.Form.Title
@@ -53,17 +58,20 @@ func (c *Compiled) RecordSchema() map[string]any {
 }
 
 // objectSchema describes a record (or a sub-table row) of c.
-func (c *Compiled) objectSchema() map[string]any {
+func (c *Compiled) objectSchema(acc *Access) map[string]any {
 	props := map[string]any{}
 	var required, computed, readOnly []string
 	for _, f := range c.fields {
+		path := c.fieldPath(f.Key)
 		switch {
+		case !acc.CanRead(path):
+			continue
 		case f.Computed():
 			computed = append(computed, f.Key)
-		case f.ReadOnly:
+		case f.ReadOnly || !acc.CanWrite(path):
 			readOnly = append(readOnly, f.Key)
 		default:
-			props[f.Key] = propertySchema(f)
+			props[f.Key] = propertySchema(f, acc)
 			if alwaysRequired(f) {
 				required = append(required, f.Key)
 			}
@@ -77,7 +85,7 @@ func (c *Compiled) objectSchema() map[string]any {
 	setStrings(s, "required", required)
 	setStrings(s, "x-computed", computed)
 	setStrings(s, "x-read-only", readOnly)
-	if fs := c.formulasSchema(); len(fs) > 0 {
+	if fs := c.formulasSchema(acc); len(fs) > 0 {
 		s["x-formulas"] = fs
 	}
 	return s
@@ -91,9 +99,9 @@ func alwaysRequired(f *CField) bool {
 
 // propertySchema describes the input value of f, null included unless the
 // field is always required.
-func propertySchema(f *CField) map[string]any {
+func propertySchema(f *CField, acc *Access) map[string]any {
 	req := alwaysRequired(f)
-	s := valueSchema(f, req)
+	s := valueSchema(f, req, acc)
 	if !req {
 		allowNull(s)
 	}
@@ -103,7 +111,7 @@ func propertySchema(f *CField) map[string]any {
 
 // valueSchema describes a non-empty input value of f; req asks for non-empty
 // strings and lists.
-func valueSchema(f *CField, req bool) map[string]any {
+func valueSchema(f *CField, req bool, acc *Access) map[string]any {
 	switch k := f.Kind.(type) {
 	case textType:
 		return textSchema(k.name, f.Field, req)
@@ -130,7 +138,7 @@ func valueSchema(f *CField, req bool) map[string]any {
 	case attachmentType:
 		return attachmentSchema(f.Field, req)
 	case subTableType:
-		s := map[string]any{"type": "array", "maxItems": maxSubTableRows, "items": f.Child.objectSchema()}
+		s := map[string]any{"type": "array", "maxItems": maxSubTableRows, "items": f.Child.objectSchema(acc)}
 		return withMinItems(s, req)
 	}
 	// note: a type unknown here accepts anything; Validate still decides.
@@ -324,9 +332,12 @@ func (c *Compiled) rulesSchema() []any {
 }
 
 // formulasSchema lists the formulas in the order they must be evaluated.
-func (c *Compiled) formulasSchema() []any {
+func (c *Compiled) formulasSchema(acc *Access) []any {
 	out := make([]any, 0, len(c.formulas))
 	for _, f := range c.formulas {
+		if !acc.CanRead(c.fieldPath(f.Key)) {
+			continue
+		}
 		result := f.Result
 		if result == "" {
 			result = "decimal"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -34,15 +35,24 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 		return err
 	}
 	p := principal(c)
-	if !s.e.Access().Can(p.Roles, f.Form.Key, "read") && !s.e.Access().Can(p.Roles, f.Form.Key, "create") {
-		return fmt.Errorf("%w: you may not use form %s", store.ErrForbidden, f.Form.Key)
+	acc, err := s.e.AccessFor(p, f, "read")
+	if err != nil {
+		if acc, err = s.e.AccessFor(p, f, "create"); err != nil {
+			return fmt.Errorf("%w: you may not use form %s", store.ErrForbidden, f.Form.Key)
+		}
+	}
+	// note: those who may edit the definition see all of it; others see the
+	// fields they may read, so hidden fields' names and formulas stay hidden.
+	if s.canManage(c, "form", f.Form.Key) == nil {
+		acc = nil
 	}
 	return c.JSON(fiber.Map{"key": f.Form.Key, "title": f.Form.Title, "version": f.Version,
-		"definition": f.Form, "record_schema": f.RecordSchema()})
+		"definition": f.DefinitionAs(acc), "record_schema": f.RecordSchemaAs(acc)})
 }
 
 func (s *Server) getFormVersion(c *fiber.Ctx) error {
-	if _, _, err := s.formAccess(c, "read"); err != nil {
+	_, acc, err := s.formAccess(c, "read")
+	if err != nil {
 		return err
 	}
 	n, err := intParam(c, "version")
@@ -53,6 +63,14 @@ func (s *Server) getFormVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var def any = json.RawMessage(body)
+	if s.canManage(c, "form", v.Key) != nil {
+		old, err := forms.Parse(body)
+		if err != nil {
+			return err
+		}
+		def = forms.VisibleDefinition(old, acc)
+	}
 	return c.JSON(fiber.Map{"key": v.Key, "version": v.Version, "published_at": v.PublishedAt,
-		"published_by": v.PublishedBy, "definition": json.RawMessage(body)})
+		"published_by": v.PublishedBy, "definition": def})
 }

@@ -1,0 +1,46 @@
+package api_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
+)
+
+// TestFormDefinitionHidesWhatTheCallerMayNotRead: a sales rep asking for the
+// order form sees neither the margin field nor its formula, in the
+// definition, the record schema, or an older version.
+func TestFormDefinitionHidesWhatTheCallerMayNotRead(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		ctx := context.Background()
+		if _, err := app.Engine.CreateUser(ctx, "rep.form@example.com", "Rep", "a long password", "sales_rep"); err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := app.Engine.Login(ctx, "rep.form@example.com", "a long password", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := map[string]string{"Authorization": "Bearer " + token}
+		for _, url := range []string{"/api/v1/forms/order", "/api/v1/forms/order/versions/1"} {
+			r := app.Do(t, "GET", url, "", rep)
+			if r.Status != 200 {
+				t.Fatalf("%s as a rep: %d %s", url, r.Status, r.Body)
+			}
+			for _, hidden := range []string{`"margin"`, `amount - cost`, `"unit_cost"`, `"line_cost"`} {
+				if strings.Contains(r.Body, hidden) {
+					t.Errorf("%s as a rep shows %s", url, hidden)
+				}
+			}
+			if !strings.Contains(r.Body, `"discount"`) {
+				t.Errorf("%s as a rep lacks the fields a rep may see", url)
+			}
+		}
+		if r := app.Do(t, "GET", "/api/v1/forms/order", "", nil); !strings.Contains(r.Body, `"margin"`) {
+			t.Errorf("an admin must see the whole definition")
+		}
+		if r := app.Do(t, "GET", "/api/v1/forms", "", rep); r.Status != 200 || !strings.Contains(r.Body, `"order"`) {
+			t.Errorf("forms list as a rep: %d %s", r.Status, r.Body)
+		}
+	})
+}
