@@ -15,10 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
 	"github.com/mosaic-lowcode/mosaic/forms"
-	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 // The fields of the example forms, in definition order.
@@ -931,63 +929,4 @@ func (w *world) checkImportGrant(t *testing.T) {
 			t.Errorf("%s imported %d times, want %d", name, page.Total, want)
 		}
 	}
-}
-
-// TestLoginLockOut: after MaxFailedLogins wrong passwords the account is
-// locked, even for the right password, until an admin resets it; other
-// accounts are not affected.
-func TestLoginLockOut(t *testing.T) {
-	t.Parallel()
-	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
-		u := app.NewUser(t, enginetest.UserSpec{Email: "target@example.com", Roles: []string{"sales_rep"}})
-		login := func(name, password string, status int, code string) {
-			t.Helper()
-			enginetest.APIScenario{Name: name, Method: "POST", URL: "/api/v1/auth/login",
-				Body:    enginetest.JSONString(t, map[string]string{"email": u.Email, "password": password}),
-				Headers: map[string]string{"Authorization": ""}, ExpectedStatus: status, ExpectedCode: code,
-				NotExpectedContent: []string{`"token"`}}.Test(t, app)
-		}
-		for i := range engine.MaxFailedLogins {
-			login(fmt.Sprintf("wrong password %d", i+1), "not the password", 401, "unauthorized")
-		}
-		login("right password while locked", enginetest.UserPassword, 401, "locked")
-		login("wrong password while locked", "not the password", 401, "locked")
-		app.Expect(t, 200, "GET", listURL("order"), "", u.Headers()) // a session from before goes on
-		app.Login(t, enginetest.AdminEmail, enginetest.AdminPassword)
-
-		locked := 0
-		for _, e := range auditOf(t, app, "user", u.Email, 0) {
-			if e.Action == "auth.login_locked" {
-				locked++
-			}
-		}
-		if locked != 2 {
-			t.Errorf("%d auth.login_locked entries, want 2", locked)
-		}
-		app.Expect(t, 200, "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", u.ID), `{"password": "a reset password"}`, nil)
-		if token := app.Login(t, u.Email, "a reset password"); token == "" {
-			t.Error("no token after the reset")
-		}
-	})
-}
-
-// TestLoginRateLimit: a burst of sign-in attempts from one address gets 429
-// whoever it names. It has an app of its own: the limit is per address and
-// the fixture's own sign-ins go through the engine, not HTTP.
-func TestLoginRateLimit(t *testing.T) {
-	t.Parallel()
-	app := enginetest.New(t, store.SQLite)
-	const allowed = 20
-	for i := range allowed {
-		r := app.Do(t, "POST", "/api/v1/auth/login", fmt.Sprintf(`{"email": "guess%d@example.com", "password": "password%d"}`, i, i),
-			map[string]string{"Authorization": ""})
-		if r.Status != 401 {
-			t.Fatalf("attempt %d: %d %s, want 401", i+1, r.Status, r.Body)
-		}
-	}
-	body := enginetest.JSONString(t, map[string]string{"email": enginetest.AdminEmail, "password": enginetest.AdminPassword})
-	enginetest.APIScenario{Name: "the right password after the burst", Method: "POST", URL: "/api/v1/auth/login", Body: body,
-		Headers: map[string]string{"Authorization": ""}, ExpectedStatus: 429, ExpectedCode: "too_many_requests",
-		NotExpectedContent: []string{`"token"`}}.Test(t, app)
-	app.Expect(t, 200, "GET", "/api/v1/auth/me", "", nil) // signed-in requests are not limited
 }
