@@ -390,6 +390,19 @@ func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opt
 		return nil, err
 	}
 	changes, _ := json.Marshal(steps)
+	if c.Role != nil {
+		// note: for a role the audit keeps what it granted before and after,
+		// so every permission change can be read back.
+		var before any
+		if len(prev) > 0 {
+			var old rbac.Role
+			if json.Unmarshal([]byte(prev[0].Body), &old) == nil {
+				before = map[string]any{"includes": old.Includes, "grants": old.Grants}
+			}
+		}
+		after := map[string]any{"includes": c.Role.Includes, "grants": c.Role.Grants}
+		changes, _ = json.Marshal(map[string]forms.Change{"role": {Before: before, After: after}})
+	}
 	return res, e.db.Append(ctx, &store.AuditEntry{ActorID: actor.ID, Action: "definition.publish",
 		TargetKind: c.Kind, TargetKey: c.Key, Changes: string(changes),
 		Summary: fmt.Sprintf("published version %d (%d migration step(s))", res.Version, len(steps))})

@@ -60,6 +60,9 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 			return err
 		}
 		rec["id"] = id
+		if err := s.checkStaysInScope(ctx, c, id, w.Access); err != nil {
+			return err
+		}
 		if err := s.writeChildren(ctx, c, rec, nil); err != nil {
 			return err
 		}
@@ -105,6 +108,9 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 		}
 		if n == 0 {
 			return fmt.Errorf("%w: the record was changed by someone else; reload it and try again", store.ErrConflict)
+		}
+		if err := s.checkStaysInScope(ctx, c, id, w.Access); err != nil {
+			return err
 		}
 		if err := s.writeChildren(ctx, c, rec, w.Input); err != nil {
 			return err
@@ -161,6 +167,24 @@ func (s *RecordStore) GetAs(ctx context.Context, c *Compiled, id int64, acc *Acc
 		return nil, err
 	}
 	return recs[0], nil
+}
+
+// checkStaysInScope fails the write (rolling back its transaction) when the
+// record it stored falls outside the rows acc lets the writer touch: a user
+// limited to their region may not create a record of another region, nor
+// move one there.
+func (s *RecordStore) checkStaysInScope(ctx context.Context, c *Compiled, id int64, acc *Access) error {
+	if acc == nil || acc.Rows == nil {
+		return nil
+	}
+	n, err := s.db.Count(ctx, c.Table, store.And(store.Compare("id", store.OpEq, id), acc.Rows))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: the record would fall outside the records you may change", store.ErrForbidden)
+	}
+	return nil
 }
 
 // rowValues lists the column values of rec for an insert (all columns) or an

@@ -80,6 +80,12 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 			ps = append(ps, problem(path, CodeUnknownField, "there is no field %q in this form", k))
 			continue
 		}
+		if !acc.CanRead(c.fieldPath(k)) {
+			// note: named by the key the writer sent, not by its label, so a
+			// hidden field's label does not leak.
+			ps = append(ps, problem(path, CodeForbiddenField, "you may not change %s", k))
+			continue
+		}
 		if !acc.CanWrite(c.fieldPath(k)) {
 			ps = append(ps, problem(path, CodeForbiddenField, "you may not change %s", labelOf(f)))
 			continue

@@ -30,9 +30,31 @@ func (m *Model) Permissions(s Subject, form *forms.Compiled) FormPermissions {
 		if admin {
 			l = forms.Writable
 		}
+		// note: a field the engine computes, or the form marks read-only,
+		// is at most readable whatever the roles say.
+		if f := fieldAt(form, p); f != nil && (f.Computed() || f.ReadOnly) {
+			l = min(l, forms.ReadOnly)
+		}
 		out.Fields[p] = l.String()
 	}
 	return out
+}
+
+// fieldAt finds the field at "key" or "subtable.column".
+func fieldAt(c *forms.Compiled, path string) *forms.CField {
+	key, col, child := strings.Cut(path, ".")
+	f, ok := c.Field(key)
+	if !ok {
+		return nil
+	}
+	if !child {
+		return f
+	}
+	if f.Child == nil {
+		return nil
+	}
+	cf, _ := f.Child.Field(col)
+	return cf
 }
 
 // Reason is one rule that took part in a decision.

@@ -438,12 +438,12 @@ func (w *world) checkMyPermissions(t *testing.T) {
 		levels  string // margin status notes items.unit_cost items.qty
 	}{
 		{"rep1", []string{"create", "read", "update", "export"}, "hidden read write hidden write"},
-		{"director", []string{"create", "read", "update", "delete", "export"}, "read write write read write"},
+		{"director", []string{"create", "read", "update", "delete", "export"}, "read read write read write"},
 		{"finance", []string{"read", "export"}, "read read read read read"},
 		{"delivery", []string{"read"}, "hidden read read hidden read"},
 		{"service", []string{"read"}, "hidden read read hidden read"},
 		{"nobody", []string{}, "hidden hidden hidden hidden hidden"},
-		{"admin", []string{"create", "read", "update", "delete", "export", "import", "manage"}, "write write write write write"},
+		{"admin", []string{"create", "read", "update", "delete", "export", "import", "manage"}, "read read write write write"},
 	} {
 		var out struct {
 			UserID int64 `json:"user_id"`
@@ -623,11 +623,13 @@ func (w *world) checkFieldWrites(t *testing.T) {
 	for _, c := range []struct{ user, body, path string }{
 		{"admin", `{"margin": "1.00"}`, "/margin"},
 		{"admin", `{"status": "approved"}`, "/status"},
-		{"director", `{"status": "approved"}`, "/status"},
 	} {
 		enginetest.APIScenario{Name: c.user + " writes " + c.path, Method: "PATCH", URL: rep1, Body: c.body, Headers: w.as(c.user),
 			ExpectedStatus: 422, ExpectedCode: "validation_failed", ExpectedPaths: []string{c.path}}.Test(t, w.app)
 	}
+	// A director's role only lets them read the status.
+	enginetest.APIScenario{Name: "director writes /status", Method: "PATCH", URL: rep1, Body: `{"status": "approved"}`,
+		Headers: w.as("director"), ExpectedStatus: 403, ExpectedCode: "forbidden", ExpectedPaths: []string{"/status"}}.Test(t, w.app)
 	rec := getRecord(t, w.app, "order", w.orders["rep1-east"])
 	if rec["status"] != "approved" || rec["sales_rep"] != nil || len(itemsOf(t, rec)) != 2 || fmt.Sprint(at(rec, "items", 0, "unit_cost")) != "600" {
 		t.Errorf("a refused write changed rep1-east: %v", rec)

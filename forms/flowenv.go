@@ -1,0 +1,96 @@
+package forms
+
+import (
+	"errors"
+	"reflect"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Flow expressions — routing conditions, assignee expressions, action field
+// mappings, waits and triggers — run in the environment of the form's rules
+// (the record's fields, the system columns, user, prev, now() and today())
+// plus two names of their own:
+//
+//	submitter  who started the flow, shaped like user (id, email, name and
+//	           their attributes)
+//	decisions  the decision taken so far at each approval node, by node id:
+//	           "approved" or "rejected" ("" while undecided)
+//
+// note: a field keyed "submitter" or "decisions" is hidden from flow
+// expressions by these names.
+
+// FlowVars are the values a flow expression sees besides the record.
+type FlowVars struct {
+	// Prev is the record before the write that triggered the flow (nil when
+	// there is none).
+	Prev Record
+	// User is who acts now: the submitter, an approver, or nobody for a timer.
+	User Actor
+	// Submitter is who started the flow.
+	Submitter Actor
+	// Decisions maps approval node ids to "approved" or "rejected".
+	Decisions map[string]string
+}
+
+// flowZeroEnv is the environment flow expressions are compiled against.
+func (c *Compiled) flowZeroEnv() map[string]any {
+	env := c.zeroEnv()
+	env["submitter"] = Actor{}.exprValue()
+	env["decisions"] = map[string]string{}
+	return env
+}
+
+// CompileCondition compiles src as a flow condition over a record of c: it
+// must give true or false. Errors are expr's, with their position; turn them
+// into problems with ExprProblem.
+//
+// Example:
+//
+//	prog, err := order.CompileCondition(`amount >= 100000 && decisions.finance == "approved"`)
+func (c *Compiled) CompileCondition(src string) (*vm.Program, error) {
+	return expr.Compile(src, exprOptions(c.flowZeroEnv(), expr.AsBool())...)
+}
+
+// CompileValue compiles src as a flow expression of any type over a record
+// of c.
+func (c *Compiled) CompileValue(src string) (*vm.Program, error) {
+	return expr.Compile(src, exprOptions(c.flowZeroEnv())...)
+}
+
+// CompileFieldValue compiles src as a flow expression over a record of c
+// whose value is stored in target, a field of c or of another form, and
+// checks that the expression's type fits the field (as defaults and formulas
+// are checked).
+func (c *Compiled) CompileFieldValue(src string, target *CField) (*vm.Program, error) {
+	prog, err := c.CompileValue(src)
+	if err != nil {
+		return nil, err
+	}
+	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
+		if msg := checkResultType(target, t); msg != "" {
+			return nil, errors.New(msg)
+		}
+	}
+	return prog, nil
+}
+
+// FlowEnv is the environment a flow program compiled by c runs in on rec.
+func (c *Compiled) FlowEnv(rec Record, v FlowVars) map[string]any {
+	env := c.env(rec, v.Prev, v.User)
+	env["submitter"] = v.Submitter.exprValue()
+	decisions := v.Decisions
+	if decisions == nil {
+		decisions = map[string]string{}
+	}
+	env["decisions"] = decisions
+	return env
+}
+
+// ExprProblem turns an error from compiling an expression into a Problem at
+// path, with expr's line and column (1-based) when it has them, and line 1
+// column 1 for errors about the whole expression, such as its type.
+func ExprProblem(path string, err error) Problem {
+	return exprProblem(path, err)
+}
