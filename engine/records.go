@@ -147,3 +147,16 @@ func visibleRows(key string, v any, acc *forms.Access) any {
 	}
 	return rows
 }
+
+// Audit lists the whole audit log, for administrators, newest first.
+func (e *Engine) Audit(ctx context.Context, f store.AuditFilter) ([]AuditEntry, error) {
+	entries, err := e.db.AuditQuery(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AuditEntry, len(entries))
+	for i, en := range entries {
+		out[i] = AuditEntry{AuditEntry: en, Changes: rawJSON(en.Changes)}
+	}
+	return out, nil
+}

@@ -183,3 +183,37 @@ func (db *DB) DefinitionsMark(ctx context.Context) (int64, error) {
 	}
 	return *mark, translate(err)
 }
+
+// AuditFilter narrows an audit log query; zero values match everything.
+type AuditFilter struct {
+	Action     string
+	TargetKind string
+	TargetKey  string
+	RecordID   int64
+	ActorID    int64
+	Limit      int
+	Offset     int
+}
+
+// AuditQuery lists audit entries matching f, newest first.
+func (db *DB) AuditQuery(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	q := db.conn(ctx).Model(&AuditEntry{})
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.TargetKind != "" {
+		q = q.Where("target_kind = ?", f.TargetKind)
+	}
+	if f.TargetKey != "" {
+		q = q.Where("target_key = ?", f.TargetKey)
+	}
+	if f.RecordID != 0 {
+		q = q.Where("record_id = ?", f.RecordID)
+	}
+	if f.ActorID != 0 {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	var es []AuditEntry
+	err := q.Order("id DESC").Limit(f.Limit).Offset(f.Offset).Find(&es).Error
+	return es, translate(err)
+}

@@ -44,3 +44,23 @@ func TestFormDefinitionHidesWhatTheCallerMayNotRead(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditLogIsForAdministrators(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		app.Do(t, "POST", "/api/v1/forms/customer/records", `{"name":"Audited","region":"east"}`, nil)
+		r := app.Do(t, "GET", "/api/v1/admin/audit?action=record.create&target_key=customer", "", nil)
+		if r.Status != 200 || !strings.Contains(r.Body, `"Audited"`) || strings.Contains(r.Body, `"definition.publish"`) {
+			t.Errorf("admin audit log: %d %s", r.Status, r.Body)
+		}
+		if r := app.Do(t, "GET", "/api/v1/admin/audit?action=auth.login", "", nil); !strings.Contains(r.Body, `"auth.login"`) {
+			t.Errorf("logins are audited: %s", r.Body)
+		}
+		if _, err := app.Engine.CreateUser(context.Background(), "nosy@example.com", "Nosy", "a long password", "sales_rep"); err != nil {
+			t.Fatal(err)
+		}
+		token, _, _ := app.Engine.Login(context.Background(), "nosy@example.com", "a long password", "test")
+		enginetest.APIScenario{Name: "rep reads the audit log", Method: "GET", URL: "/api/v1/admin/audit",
+			Headers: map[string]string{"Authorization": "Bearer " + token}, ExpectedStatus: 403}.Test(t, app)
+		enginetest.APIScenario{Name: "bad actor", Method: "GET", URL: "/api/v1/admin/audit?actor=abc", ExpectedStatus: 400}.Test(t, app)
+	})
+}
