@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
@@ -16,6 +17,7 @@ import (
 const (
 	KindForm = "form"
 	KindRole = "role"
+	KindFlow = "flow"
 )
 
 // Lookup tells the compiler which forms and roles exist besides the
@@ -34,12 +36,13 @@ type Header struct {
 }
 
 // Checked is a definition that passed the schema and compiled: Compiled is
-// set for a form, Role for a role.
+// set for a form, Role for a role, Flow for a flow.
 type Checked struct {
 	Header
 	Body     []byte
 	Compiled *forms.Compiled
 	Role     *rbac.CompiledRole
+	Flow     *flows.Compiled
 }
 
 // Check validates raw against its kind's JSON Schema and compiles it as the
@@ -62,6 +65,17 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 			pl.Problems = append(pl.Problems, forms.Problem{Path: p.Path, Code: p.Code, Message: p.Message})
 		}
 		return nil, pl
+	}
+	if h.Kind == KindFlow {
+		f, err := flows.ParseFlow(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		cf, err := flows.Compile(f, version, set, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Flow: cf}, nil
 	}
 	if h.Kind == KindRole {
 		r, err := rbac.ParseRole(raw)
@@ -118,8 +132,8 @@ func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (
 	if msg := forms.CheckKey(h.Key, false); msg != "" {
 		return h, nil, invalid("/key", msg)
 	}
-	if h.Kind != KindForm && h.Kind != KindRole {
-		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form, role", h.Kind))
+	if h.Kind != KindForm && h.Kind != KindRole && h.Kind != KindFlow {
+		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form, role, flow", h.Kind))
 	}
 	err := e.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := e.db.SaveDraft(ctx, &store.Draft{Kind: h.Kind, Key: h.Key, Body: string(compact(raw)),
@@ -256,13 +270,14 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 	}
 	all := &forms.ProblemList{Subject: "definitions"}
 	var checked []*Checked
-	// note: forms first, so roles in the same batch can refer to them.
+	// note: forms first, so roles and flows in the same batch can refer to
+	// them.
 	ordered := make([]int, 0, len(bodies))
 	for pass := 0; pass < 2; pass++ {
 		for i, b := range bodies {
 			var h Header
 			_ = json.Unmarshal(b, &h)
-			if (h.Kind == KindRole) == (pass == 1) {
+			if (h.Kind == KindRole || h.Kind == KindFlow) == (pass == 1) {
 				ordered = append(ordered, i)
 			}
 		}
@@ -304,8 +319,8 @@ func orderByRelations(list []*Checked) ([]*Checked, error) {
 	byKey := map[string]*Checked{}
 	var roles []*Checked
 	for _, c := range list {
-		if c.Role != nil {
-			roles = append(roles, c)
+		if c.Compiled == nil {
+			roles = append(roles, c) // roles and flows, after every form
 			continue
 		}
 		if byKey[c.Key] != nil {
@@ -336,7 +351,7 @@ func orderByRelations(list []*Checked) ([]*Checked, error) {
 		return nil
 	}
 	for _, c := range list {
-		if c.Role != nil {
+		if c.Compiled == nil {
 			continue
 		}
 		if err := visit(c); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mosaic-lowcode/mosaic/engine/schemas"
+	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
@@ -124,10 +125,14 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	parsed := map[string]*forms.Form{}
 	versions := map[string]int{}
-	var roles []store.DefinitionVersion
+	var roles, flowDefs []store.DefinitionVersion
 	for _, v := range latest {
 		if v.Kind == KindRole {
 			roles = append(roles, v)
+			continue
+		}
+		if v.Kind == KindFlow {
+			flowDefs = append(flowDefs, v)
 			continue
 		}
 		if v.Kind != KindForm {
@@ -165,6 +170,17 @@ func (e *Engine) Reload(ctx context.Context) error {
 			return fmt.Errorf("stored role %s v%d no longer compiles: %w", v.Key, v.Version, err)
 		}
 		snap.roles[v.Key] = cr
+	}
+	for _, v := range flowDefs {
+		f, err := flows.ParseFlow([]byte(v.Body))
+		if err != nil {
+			return fmt.Errorf("stored flow %s v%d: %w", v.Key, v.Version, err)
+		}
+		cf, err := flows.Compile(f, v.Version, rset, rset)
+		if err != nil {
+			return fmt.Errorf("stored flow %s v%d no longer compiles: %w", v.Key, v.Version, err)
+		}
+		snap.flows[v.Key] = cf
 	}
 	e.publishMu.Lock()
 	e.snapshot.Store(snap)

@@ -3,6 +3,7 @@ package engine
 import (
 	"sort"
 
+	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 )
@@ -13,10 +14,28 @@ import (
 type Snapshot struct {
 	forms map[string]*forms.Compiled
 	roles map[string]*rbac.CompiledRole
+	flows map[string]*flows.Compiled
 }
 
 func newSnapshot() *Snapshot {
-	return &Snapshot{forms: map[string]*forms.Compiled{}, roles: map[string]*rbac.CompiledRole{}}
+	return &Snapshot{forms: map[string]*forms.Compiled{}, roles: map[string]*rbac.CompiledRole{},
+		flows: map[string]*flows.Compiled{}}
+}
+
+// Flow returns the live version of a flow.
+func (s *Snapshot) Flow(key string) (*flows.Compiled, bool) {
+	f, ok := s.flows[key]
+	return f, ok
+}
+
+// Flows lists the live flows ordered by key.
+func (s *Snapshot) Flows() []*flows.Compiled {
+	out := make([]*flows.Compiled, 0, len(s.flows))
+	for _, f := range s.flows {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Flow.Key < out[j].Flow.Key })
+	return out
 }
 
 // Roles lists the published role definitions ordered by key.
@@ -60,12 +79,16 @@ func (s *Snapshot) Forms() []*forms.Compiled {
 // clone copies s's maps, to build the next snapshot.
 func (s *Snapshot) clone() *Snapshot {
 	next := &Snapshot{forms: make(map[string]*forms.Compiled, len(s.forms)+1),
-		roles: make(map[string]*rbac.CompiledRole, len(s.roles)+1)}
+		roles: make(map[string]*rbac.CompiledRole, len(s.roles)+1),
+		flows: make(map[string]*flows.Compiled, len(s.flows)+1)}
 	for k, v := range s.forms {
 		next.forms[k] = v
 	}
 	for k, v := range s.roles {
 		next.roles[k] = v
+	}
+	for k, v := range s.flows {
+		next.flows[k] = v
 	}
 	return next
 }
@@ -79,6 +102,9 @@ func (s *Snapshot) with(c *Checked) *Snapshot {
 	}
 	if c.Role != nil {
 		next.roles[c.Key] = c.Role
+	}
+	if c.Flow != nil {
+		next.flows[c.Key] = c.Flow
 	}
 	return next
 }
