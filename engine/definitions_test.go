@@ -172,7 +172,7 @@ func TestExportRoundTrips(t *testing.T) {
 	app := enginetest.New(t, store.SQLite)
 	dir := t.TempDir()
 	paths, err := app.Engine.Export(context.Background(), dir)
-	if err != nil || len(paths) != 9 { // 3 forms and 6 roles
+	if err != nil || len(paths) != 10 { // 3 forms, 6 roles and a flow
 		t.Fatalf("export: %v %v", err, paths)
 	}
 	other := enginetest.New(t, store.SQLite)

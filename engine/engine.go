@@ -119,6 +119,10 @@ func (r resolver) Form(key string) (*forms.Compiled, bool) { return r.e.Snapshot
 // Reload rebuilds the live registry from the newest published version of
 // every definition.
 func (e *Engine) Reload(ctx context.Context) error {
+	// note: held throughout, so a reload started by the poller cannot store
+	// a snapshot older than a publish that finished meanwhile.
+	e.publishMu.Lock()
+	defer e.publishMu.Unlock()
 	latest, err := e.db.LatestVersions(ctx)
 	if err != nil {
 		return err
@@ -182,9 +186,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 		}
 		snap.flows[v.Key] = cf
 	}
-	e.publishMu.Lock()
 	e.snapshot.Store(snap)
-	e.publishMu.Unlock()
 	if e.access != nil {
 		e.access.Invalidate()
 	}

@@ -74,8 +74,8 @@ type Branch struct {
 // Approval configures an approval (or, with type cc, a notify-only) node.
 type Approval struct {
 	// Mode is single, any (or-sign), all (countersign), sequential or
-	// threshold (Threshold approvals needed).
-	Mode      string     `json:"mode"`
+	// threshold (Threshold approvals needed). A cc node has no mode.
+	Mode      string     `json:"mode,omitempty"`
 	Threshold int        `json:"threshold,omitempty"`
 	Assignees []Assignee `json:"assignees"`
 	// Visible and Editable list the fields the approver sees and may change
@@ -93,8 +93,9 @@ type Approval struct {
 type Assignee struct {
 	// Type is user (Value: e-mail), role (Value: role key),
 	// department_head (Value: department id, empty for the submitter's),
-	// manager (of the submitter, Levels up), field (Value: a user field of
-	// the record) or expression (Value: an expression giving user ids).
+	// manager (of the submitter, Levels up: 1 to 5, absent is 1), field
+	// (Value: a user field of the record) or expression (Value: an
+	// expression giving a user id or a list of them).
 	Type   string `json:"type"`
 	Value  string `json:"value,omitempty"`
 	Levels int    `json:"levels,omitempty"`
@@ -102,7 +103,7 @@ type Assignee struct {
 
 // Deadline is how long a task may wait, and what happens then.
 type Deadline struct {
-	// After is a duration such as "48h".
+	// After is a duration such as "48h", "2d" or "1d12h" (see ParseDuration).
 	After string `json:"after"`
 	// Then is remind, escalate (to the approver's manager), approve or
 	// reject.
@@ -120,15 +121,16 @@ type Action struct {
 	// expression giving the id to update.
 	Form   string `json:"form,omitempty"`
 	Record string `json:"record,omitempty"`
-	// To lists notify recipients (as assignees); Message is a template.
+	// To lists notify recipients (as assignees); Message is its text, in
+	// which each {{ expression }} is replaced by the expression's value.
 	To      []Assignee `json:"to,omitempty"`
 	Message string     `json:"message,omitempty"`
 	// URL of a webhook; the payload is signed with the flow's secret.
 	URL string `json:"url,omitempty"`
 }
 
-// Wait pauses a path for a duration, until a date field, or until a
-// condition holds.
+// Wait pauses a path for a duration (see ParseDuration), until a date
+// field, or until a condition holds: exactly one of the three.
 type Wait struct {
 	Duration  string `json:"duration,omitempty"`
 	UntilDate string `json:"until_date,omitempty"`

@@ -32,22 +32,24 @@ type Model struct {
 	users    map[int64]*userInfo
 	children map[int64][]int64 // department → sub-departments
 	members  map[int64][]int64 // department → users
+	heads    map[int64]int64   // department → its head (flows' department_head)
 	enforcer *casbin.SyncedEnforcer
 	levels   sync.Map // levelsKey → map[string]forms.FieldLevel
 	verdicts sync.Map // "role|object|action" → bool
 }
 
 type userInfo struct {
-	roles  []string
-	depts  []int64
-	active bool
-	attrs  map[string]any
+	roles   []string
+	depts   []int64
+	active  bool
+	attrs   map[string]any
+	manager int64 // 0: none (flows' manager assignees)
 }
 
 // Build makes a model from compiled roles and the stored memberships.
 func Build(version int64, roles []*CompiledRole, data *store.AccessData) (*Model, error) {
 	m := &Model{Version: version, roles: map[string]*CompiledRole{}, users: map[int64]*userInfo{},
-		children: map[int64][]int64{}, members: map[int64][]int64{}}
+		children: map[int64][]int64{}, members: map[int64][]int64{}, heads: map[int64]int64{}}
 	rules := [][]string{{"p", roleSubject(AdminRole), "*", "*"}}
 	for _, r := range roles {
 		m.roles[r.Key] = r
@@ -65,6 +67,9 @@ func Build(version int64, roles []*CompiledRole, data *store.AccessData) (*Model
 	}
 	for _, u := range data.Users {
 		info := &userInfo{active: u.Active, attrs: map[string]any{}}
+		if u.ManagerID != nil {
+			info.manager = *u.ManagerID
+		}
 		_ = json.Unmarshal([]byte(u.Attributes), &info.attrs)
 		m.users[u.ID] = info
 	}
@@ -76,6 +81,9 @@ func Build(version int64, roles []*CompiledRole, data *store.AccessData) (*Model
 	for _, d := range data.Departments {
 		if d.ParentID != nil {
 			m.children[*d.ParentID] = append(m.children[*d.ParentID], d.ID)
+		}
+		if d.HeadID != nil {
+			m.heads[d.ID] = *d.HeadID
 		}
 	}
 	for _, ud := range data.Members {

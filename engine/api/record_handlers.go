@@ -93,7 +93,7 @@ func (s *Server) createRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.Records().Create(c.UserContext(), f, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
+	rec, err := s.e.CreateRecord(c.UserContext(), principal(c), f, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Get("/me/permissions", s.myPermissions)
 	s.registerMe(authed)
 	s.registerAdmin(authed)
+	s.registerFlows(authed)
 	authed.Get("/admin/explain", s.requireAdmin, s.explain)
 	authed.Get("/admin/audit", s.requireAdmin, s.auditLog)
 

@@ -263,7 +263,7 @@ func TestValidateReportsProblems(t *testing.T) {
 		{
 			name:     "kind unknown",
 			doc:      changed(func(d map[string]any) { d["kind"] = "spreadsheet" }),
-			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: form",
+			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: flow, form, role",
 		},
 		{
 			name:     "not an object",
@@ -461,6 +461,41 @@ func TestFormSchemaMatchesGoStruct(t *testing.T) {
 	}
 }
 
+// TestFlowSchemaMatchesGoStruct is TestFormSchemaMatchesGoStruct for flows:
+// the flow schema declares exactly the JSON properties of the Go structs in
+// flows/definition.go.
+func TestFlowSchemaMatchesGoStruct(t *testing.T) {
+	t.Parallel()
+	tags := structTags(t, "../../flows/definition.go")
+	raw, _ := schemas.Raw("flow")
+	var doc struct {
+		Properties map[string]any            `json:"properties"`
+		Defs       map[string]map[string]any `json:"$defs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("decode flow schema: %v", err)
+	}
+	nodes := map[string]map[string]any{"Flow": doc.Properties}
+	for goName, def := range map[string]string{"Trigger": "trigger", "Node": "node", "Branch": "branch",
+		"Approval": "approval", "Assignee": "assignee", "Deadline": "deadline", "Action": "action",
+		"Wait": "wait", "Subflow": "subflow"} {
+		nodes[goName], _ = doc.Defs[def]["properties"].(map[string]any)
+	}
+	if len(nodes) != len(tags) {
+		t.Errorf("flows/definition.go has structs %d, the test knows %d; add the new struct here", len(tags), len(nodes))
+	}
+	for goName, props := range nodes {
+		var inSchema []string
+		for name := range props {
+			inSchema = append(inSchema, name)
+		}
+		slices.Sort(inSchema)
+		if !slices.Equal(inSchema, tags[goName]) {
+			t.Errorf("%s: schema has %q, Go struct has %q", goName, inSchema, tags[goName])
+		}
+	}
+}
+
 // structTags returns the JSON names of the fields of each struct in a Go
 // file, sorted, by struct name.
 func structTags(t *testing.T, path string) map[string][]string {
@@ -498,8 +533,8 @@ func structTags(t *testing.T, path string) map[string][]string {
 func TestKindsAndRaw(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
-	if got := v.Kinds(); !slices.Equal(got, []string{"form", "role"}) {
-		t.Errorf("Kinds() = %q, want [form role]", got)
+	if got := v.Kinds(); !slices.Equal(got, []string{"flow", "form", "role"}) {
+		t.Errorf("Kinds() = %q, want [flow form role]", got)
 	}
 	for _, name := range append(v.Kinds(), schemas.Envelope) {
 		raw, ok := schemas.Raw(name)
@@ -521,7 +556,7 @@ func TestKindsAndRaw(t *testing.T) {
 			t.Errorf("Raw(%q) $schema = %q", name, doc.Schema)
 		}
 	}
-	for _, name := range []string{"", "flow", "../schemas/form", "form.schema.json", "schemas.go"} {
+	for _, name := range []string{"", "report", "../schemas/form", "form.schema.json", "schemas.go"} {
 		if _, ok := schemas.Raw(name); ok {
 			t.Errorf("Raw(%q) found a schema", name)
 		}
@@ -532,7 +567,7 @@ func TestKindsAndRaw(t *testing.T) {
 // the studio shows each node's description.
 func TestEverySchemaNodeIsDescribed(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"form", schemas.Envelope} {
+	for _, name := range []string{"form", "flow", schemas.Envelope} {
 		raw, _ := schemas.Raw(name)
 		var doc any
 		if err := json.Unmarshal(raw, &doc); err != nil {

@@ -1,0 +1,291 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// Decision is an approver's decision on a task.
+type Decision struct {
+	TaskID int64
+	Actor  forms.Actor
+	// Admin lets the actor decide a task assigned to someone else.
+	Admin bool
+	// Decision is Approve or Reject.
+	Decision string
+	Comment  string
+	// Changes are edits to the record, allowed only for the node's editable
+	// fields and only with an approval.
+	Changes map[string]any
+	// ReadAccess is the actor's read access to the flow's form; ok false when
+	// their roles grant none. It decides what else they see, not what they
+	// may edit.
+	ReadAccess func(form *forms.Compiled) (*forms.Access, bool)
+	// Version, when not zero, must be the task's version.
+	Version int64
+}
+
+// Decided is what a decision did.
+type Decided struct {
+	Task     *store.FlowTask
+	Instance *store.FlowInstance
+}
+
+// checkDecision checks the parts of d that do not need the task.
+func checkDecision(d *Decision) error {
+	var ps []forms.Problem
+	if d.Decision != Approve && d.Decision != Reject {
+		ps = append(ps, forms.Problem{Path: "/decision", Code: CodeInvalidDecision,
+			Message: fmt.Sprintf("decision must be %q or %q", Approve, Reject)})
+	}
+	if len(d.Comment) > MaxCommentLength || !utf8.ValidString(d.Comment) {
+		ps = append(ps, forms.Problem{Path: "/comment", Code: forms.CodeTooLong,
+			Message: fmt.Sprintf("the comment must be valid text of at most %d bytes", MaxCommentLength)})
+	}
+	if len(d.Changes) > 0 && d.Decision == Reject {
+		ps = append(ps, forms.Problem{Path: "/changes", Code: forms.CodeInvalidValue,
+			Message: "changes go with an approval; a reject leaves the record as it is"})
+	}
+	if len(ps) > 0 {
+		return &forms.ProblemList{Subject: "decision", Problems: ps}
+	}
+	return nil
+}
+
+// Decide records d on its task and moves the instance on, in one
+// transaction. Exactly one of several concurrent decisions on a task wins;
+// the others fail with store.ErrConflict. Only the assignee (or an admin)
+// may decide; a user who takes no part in the instance is told the task
+// does not exist.
+func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
+	if err := checkDecision(&d); err != nil {
+		return nil, err
+	}
+	var out *Decided
+	err := r.db.WithTx(ctx, func(ctx context.Context) error {
+		task, inst, err := r.lockTask(ctx, d.TaskID, d.Actor.ID, d.Admin)
+		if err != nil {
+			return err
+		}
+		if d.Version != 0 && task.Version != d.Version {
+			return fmt.Errorf("%w: task %d has changed (version %d, you sent %d); reload it", store.ErrConflict, task.ID, task.Version, d.Version)
+		}
+		t, p, n, err := r.taskTransition(ctx, inst, task, d.Actor)
+		if err != nil {
+			return err
+		}
+		if d.Decision == Reject && n.Approval.RejectCommentRequired && strings.TrimSpace(d.Comment) == "" {
+			return &forms.ProblemList{Subject: "decision", Problems: []forms.Problem{{Path: "/comment", Code: CodeCommentRequired,
+				Message: "this step needs a comment to reject: say why"}}}
+		}
+		state := store.TaskApproved
+		if d.Decision == Reject {
+			state = store.TaskRejected
+		}
+		changed, err := t.applyChanges(n, d)
+		if err != nil {
+			return err
+		}
+		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: state, By: d.Actor.ID, At: t.now,
+			Comment: d.Comment, Changes: changed})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: this task was already decided", store.ErrConflict)
+		}
+		t.markDecided(task.ID, state, d.Actor.ID, d.Comment)
+		data := map[string]any{"decision": state}
+		if task.AssigneeID != d.Actor.ID {
+			data["for"] = task.AssigneeID
+		}
+		if changed != "" {
+			data["changes"] = json.RawMessage(changed)
+		}
+		t.step(n.ID, StepDecided, task.ID, d.Comment, data)
+		if err := t.settle(p, n); err != nil {
+			return err
+		}
+		if err := t.drain(); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("%s task %d at %s of flow %s on %s #%d", state, task.ID, n.ID, inst.FlowKey, inst.FormKey, inst.RecordID)
+		if err := t.finish("flow.decide", summary, map[string]any{"task": task.ID, "node": n.ID, "decision": state}); err != nil {
+			return err
+		}
+		for _, tk := range t.tasks {
+			if tk.ID == task.ID {
+				out = &Decided{Task: tk, Instance: inst}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// lockTask reads task id for actor, checks they may act on it, takes the
+// lock of its instance and reads the task again, now that nobody else can
+// change it. A task no longer pending is store.ErrConflict.
+func (r *Runtime) lockTask(ctx context.Context, id, actor int64, admin bool) (*store.FlowTask, *store.FlowInstance, error) {
+	task, err := r.db.FlowTask(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, noTask(id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if task.AssigneeID != actor && !admin {
+		inst, err := r.db.FlowInstance(ctx, task.InstanceID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if seen, err := r.CanView(ctx, inst, actor, false); err != nil || !seen {
+			return nil, nil, errors.Join(noTask(id), err)
+		}
+		return nil, nil, fmt.Errorf("%w: task %d is assigned to someone else", store.ErrForbidden, id)
+	}
+	inst, err := r.db.LockFlowInstance(ctx, task.InstanceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if task, err = r.db.FlowTask(ctx, id); err != nil {
+		return nil, nil, err
+	}
+	if task.AssigneeID != actor && !admin && task.State == store.TaskPending {
+		return nil, nil, fmt.Errorf("%w: task %d was just given to someone else", store.ErrConflict, id)
+	}
+	switch task.State {
+	case store.TaskPending:
+		return task, inst, nil
+	case store.TaskApproved, store.TaskRejected:
+		return nil, nil, fmt.Errorf("%w: this task was already decided (%s)", store.ErrConflict, task.State)
+	case store.TaskQueued:
+		return nil, nil, fmt.Errorf("%w: this task is not your turn yet: an earlier signer has to decide first", store.ErrConflict)
+	case store.TaskCC:
+		return nil, nil, fmt.Errorf("%w: this is a notice; there is nothing to decide", store.ErrConflict)
+	}
+	return nil, nil, fmt.Errorf("%w: this task is no longer open (%s)", store.ErrConflict, task.State)
+}
+
+func noTask(id int64) error { return fmt.Errorf("%w: there is no task %d", store.ErrNotFound, id) }
+
+// taskTransition sets up the transition of a decision on task: the pinned
+// flow, the path waiting for the task and its node.
+func (r *Runtime) taskTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor) (*transition, *path, *cnode, error) {
+	cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n, ok := cf.nodes[task.NodeID]
+	if !ok || n.Type != TypeApproval {
+		return nil, nil, nil, fmt.Errorf("%w: task %d is not at an approval of flow %s v%d", store.ErrConflict, task.ID, cf.Flow.Key, cf.Version)
+	}
+	data, err := decodeRunData(inst.Data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p := data.path(task.PathID)
+	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != PathPending {
+		return nil, nil, nil, fmt.Errorf("%w: the instance has moved on from this task", store.ErrConflict)
+	}
+	rec, err := r.deps.Records.Get(ctx, cf.Form, inst.RecordID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	submitter, err := r.deps.Directory.Actor(ctx, inst.SubmitterID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t := r.newTransition(ctx, cf, inst, rec, actor, submitter)
+	t.data = data
+	if err := t.loadTasks(); err != nil {
+		return nil, nil, nil, err
+	}
+	return t, p, n, nil
+}
+
+func (t *transition) markDecided(id int64, state string, by int64, comment string) {
+	for _, task := range t.tasks {
+		if task.ID == id {
+			task.State, task.Comment, task.Version = state, comment, task.Version+1
+			b, at := by, t.now
+			task.DecidedBy, task.DecidedAt = &b, &at
+		}
+	}
+}
+
+// applyChanges writes an approver's edits to the record, allowed only for
+// the fields node n makes editable, and returns them as JSON for the task.
+func (t *transition) applyChanges(n *cnode, d Decision) (string, error) {
+	if len(d.Changes) == 0 {
+		return "", nil
+	}
+	var base *forms.Access
+	has := false
+	if d.ReadAccess != nil {
+		base, has = d.ReadAccess(t.cf.Form)
+	}
+	acc := NodeAccess(t.cf, n.ID, base, has)
+	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0,
+		forms.Write{Input: d.Changes, Actor: d.Actor, Trusted: true, Access: acc})
+	if err != nil {
+		return "", err
+	}
+	diff := t.cf.Form.Diff(t.rec, rec)
+	t.rec = rec
+	b, err := json.Marshal(diff)
+	return string(b), err
+}
+
+// NodeAccess is how an approver at node sees and edits the record: what
+// their roles let them read (base; has false when they grant nothing),
+// narrowed to the node's visible fields when it lists some, read-only
+// except the node's editable fields, which are writable. Rows are not
+// limited: the task itself is the approver's reason to see the record.
+func NodeAccess(cf *Compiled, node string, base *forms.Access, has bool) *forms.Access {
+	var visible, editable []string
+	if n, ok := cf.Node(node); ok && n.Approval != nil {
+		visible, editable = n.Approval.Visible, n.Approval.Editable
+	}
+	level := func(p string) forms.FieldLevel {
+		l := forms.Hidden
+		if has {
+			l = min(base.Level(p), forms.ReadOnly)
+		}
+		parent, _, child := strings.Cut(p, ".")
+		if len(visible) > 0 && !slices.Contains(visible, p) && !(child && slices.Contains(visible, parent)) {
+			l = forms.Hidden
+		}
+		if slices.Contains(editable, p) || (child && slices.Contains(editable, parent) && l >= forms.ReadOnly) {
+			l = forms.Writable
+		}
+		return l
+	}
+	levels := map[string]forms.FieldLevel{}
+	for _, f := range cf.Form.Fields() {
+		levels[f.Key] = level(f.Key)
+		if f.Child != nil {
+			for _, col := range f.Child.Fields() {
+				levels[f.Key+"."+col.Key] = level(f.Key + "." + col.Key)
+			}
+		}
+	}
+	return forms.NewAccess(nil, levels, forms.Hidden)
+}
+
+// CanView reports whether user may see instance inst: its submitter, anyone
+// who has or had a task in it, and admins.
+func (r *Runtime) CanView(ctx context.Context, inst *store.FlowInstance, user int64, admin bool) (bool, error) {
+	if admin || inst.SubmitterID == user {
+		return true, nil
+	}
+	return r.db.IsFlowParticipant(ctx, inst.ID, user)
+}

@@ -1,0 +1,97 @@
+package store
+
+import "time"
+
+// Flow instance states.
+const (
+	FlowRunning   = "running"
+	FlowStuck     = "stuck"
+	FlowApproved  = "approved"
+	FlowRejected  = "rejected"
+	FlowWithdrawn = "withdrawn"
+	FlowCancelled = "cancelled"
+)
+
+// Flow task states.
+const (
+	TaskPending   = "pending"
+	TaskQueued    = "queued" // a later signer of a sequential approval, not yet asked
+	TaskApproved  = "approved"
+	TaskRejected  = "rejected"
+	TaskCancelled = "cancelled"
+	TaskSkipped   = "skipped"
+	TaskCC        = "cc" // notify-only: nothing to decide
+)
+
+// FlowInstance is one run of a flow on one record. It is pinned to the flow
+// version it started on. Data holds the runtime's own state (its paths,
+// join arrivals and decisions) as JSON; it is changed only while the
+// instance row is locked (LockFlowInstance).
+type FlowInstance struct {
+	ID          int64  `gorm:"primaryKey" json:"id"`
+	FlowKey     string `gorm:"size:48;not null;index:ix_flow_instance_record,priority:2" json:"flow"`
+	FlowVersion int    `gorm:"not null" json:"flow_version"`
+	FormKey     string `gorm:"size:48;not null;index:ix_flow_instance_record,priority:1" json:"form"`
+	RecordID    int64  `gorm:"not null;index:ix_flow_instance_record,priority:3" json:"record_id"`
+	State       string `gorm:"size:20;not null;index" json:"state"`
+	// RunningKey is "form/record/flow" while the instance is running or
+	// stuck, and NULL once it has ended: its unique index lets one record
+	// run one flow once at a time, even when two submits race.
+	RunningKey  *string    `gorm:"size:160;uniqueIndex:ux_flow_instance_running" json:"-"`
+	Trigger     string     `gorm:"size:20;not null;default:''" json:"trigger"`
+	SubmitterID int64      `gorm:"not null;index" json:"submitter_id"`
+	Data        string     `gorm:"type:text;not null;default:'{}'" json:"-"`
+	StartedAt   time.Time  `gorm:"not null" json:"started_at"`
+	EndedAt     *time.Time `json:"ended_at"`
+	Version     int64      `gorm:"not null;default:1" json:"version"`
+}
+
+// TableName keeps system tables under the mosaic_ prefix.
+func (FlowInstance) TableName() string { return "mosaic_flow_instances" }
+
+// FlowTask is one person's part in an approval or cc node: a decision to
+// take, or (state cc) a notice to read. Activation tells the entries of a
+// node apart when a flow passes through it again.
+type FlowTask struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	InstanceID int64  `gorm:"not null;index" json:"instance_id"`
+	NodeID     string `gorm:"size:48;not null" json:"node"`
+	Activation int64  `gorm:"not null;default:0" json:"activation"`
+	PathID     int    `gorm:"not null;default:0" json:"-"`
+	AssigneeID int64  `gorm:"not null;index:ix_flow_task_inbox,priority:1" json:"assignee_id"`
+	// OnBehalfOf is the user the task was meant for when it went to their
+	// out-of-office delegate.
+	OnBehalfOf *int64     `json:"on_behalf_of"`
+	State      string     `gorm:"size:20;not null;index:ix_flow_task_inbox,priority:2" json:"state"`
+	Sequence   int        `gorm:"not null;default:0" json:"sequence,omitempty"`
+	Message    string     `gorm:"type:text;not null;default:''" json:"message,omitempty"`
+	DueAt      *time.Time `json:"due_at"`
+	CreatedAt  time.Time  `gorm:"not null" json:"created_at"`
+	DecidedBy  *int64     `json:"decided_by"`
+	DecidedAt  *time.Time `json:"decided_at"`
+	Comment    string     `gorm:"type:text;not null;default:''" json:"comment"`
+	// Changes are the approver's edits to the record (JSON object).
+	Changes string `gorm:"type:text;not null;default:''" json:"-"`
+	Version int64  `gorm:"not null;default:1" json:"version"`
+}
+
+// TableName keeps system tables under the mosaic_ prefix.
+func (FlowTask) TableName() string { return "mosaic_flow_tasks" }
+
+// FlowStep is one line of an instance's timeline: what happened at which
+// node, who did it (0: the engine) and, in Data (JSON), the details, such as
+// the condition and values behind a routing decision.
+type FlowStep struct {
+	ID         int64     `gorm:"primaryKey" json:"id"`
+	InstanceID int64     `gorm:"not null;index" json:"-"`
+	NodeID     string    `gorm:"size:48;not null;default:''" json:"node"`
+	Kind       string    `gorm:"size:20;not null" json:"kind"`
+	ActorID    int64     `gorm:"not null;default:0" json:"actor_id"`
+	TaskID     int64     `gorm:"not null;default:0" json:"task_id,omitempty"`
+	At         time.Time `gorm:"not null" json:"at"`
+	Comment    string    `gorm:"type:text;not null;default:''" json:"comment"`
+	Data       string    `gorm:"type:text;not null;default:''" json:"-"`
+}
+
+// TableName keeps system tables under the mosaic_ prefix.
+func (FlowStep) TableName() string { return "mosaic_flow_steps" }
