@@ -10,8 +10,11 @@ import (
 // checkReferences checks what the database alone cannot report precisely:
 // related records exist, uploaded files belong to this field and fit its
 // limits, and unique fields are unique. Each failure names the field.
-func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Record, selfID int64) error {
-	links := &linkSet{byTarget: map[string][]linkUse{}}
+//
+// actorID is the writer, a user known to exist, whose id needs no lookup
+// (user fields default to the writer).
+func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Record, selfID, actorID int64) error {
+	links := &linkSet{byTarget: map[string][]linkUse{}, actorID: actorID}
 	var ps []Problem
 	ps = append(ps, s.checkLinks(ctx, c, rec, "", links)...)
 	for _, f := range c.fields {
@@ -72,6 +75,7 @@ type linkUse struct {
 type linkSet struct {
 	byTarget map[string][]linkUse
 	order    []string
+	actorID  int64
 }
 
 func (l *linkSet) add(f *CField, path string, ids []int64) {
@@ -98,6 +102,9 @@ func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, b
 				links.add(f, path, x)
 			}
 		case "user":
+			if id := v.(int64); id != 0 && id == links.actorID {
+				continue
+			}
 			if _, err := s.db.UserByID(ctx, v.(int64)); err != nil {
 				ps = append(ps, problem(path, CodeNotFound, "%s: there is no user %d", labelOf(f), v))
 			}

@@ -138,15 +138,15 @@ func TestRowScopes(t *testing.T) {
 		sql, vars := db.RenderCond(acc.Rows)
 		return sql + " " + fmtVars(vars)
 	}
-	if got := scope(1, nil, "read"); got != "`owner` = ? 1" {
+	if got := scope(1, nil, "read"); got != `"owner" = ? 1` {
 		t.Errorf("own scope: %s", got)
 	}
 	// The director's own-scope grant (through rep) and department tree grant
 	// combine: users 3, 1 (dept 10) and 2 (dept 11, under 10).
-	if got := scope(3, nil, "read"); got != "(`owner` = ? OR `owner` IN (?, ?, ?)) 3 3 1 2" {
+	if got := scope(3, nil, "read"); got != `("owner" = ? OR "owner" IN (?, ?, ?)) 3 3 1 2` {
 		t.Errorf("department tree scope: %s", got)
 	}
-	if got := scope(4, map[string]any{"region": "east"}, "read"); got != "`region` = ? east" {
+	if got := scope(4, map[string]any{"region": "east"}, "read"); got != `"region" = ? east` {
 		t.Errorf("filter scope: %s", got)
 	}
 }

@@ -2,11 +2,9 @@ package store
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Cond is a WHERE condition over validated columns with bound values. Build it
@@ -16,19 +14,35 @@ type Cond interface {
 	render(db *DB, b *condBuilder)
 }
 
+// condBuilder writes SQL text for one dialect: identifiers quoted (they are
+// validated Idents, so quoting cannot be escaped), values as placeholders
+// ($1… on PostgreSQL, ? on SQLite) with the values kept aside.
 type condBuilder struct {
-	sql  strings.Builder
-	vars []any
+	sql     strings.Builder
+	vars    []any
+	dialect Dialect
 }
 
+func (db *DB) builder() *condBuilder { return &condBuilder{dialect: db.dialect} }
+
+// col writes a quoted column or table name.
 func (b *condBuilder) col(c Ident) {
-	b.sql.WriteString("?")
-	b.vars = append(b.vars, clause.Column{Name: string(c)})
+	b.sql.WriteByte('"')
+	b.sql.WriteString(string(c))
+	b.sql.WriteByte('"')
 }
+
+// table writes a quoted table name.
+func (b *condBuilder) table(t Ident) { b.col(t) }
 
 func (b *condBuilder) val(db *DB, v any) {
-	b.sql.WriteString("?")
 	b.vars = append(b.vars, db.bindValue(v))
+	if b.dialect == Postgres {
+		b.sql.WriteByte('$')
+		b.sql.WriteString(strconv.Itoa(len(b.vars)))
+		return
+	}
+	b.sql.WriteByte('?')
 }
 
 // Comparison operators allowed in Compare.
@@ -250,10 +264,9 @@ func (c boolCond) render(_ *DB, b *condBuilder) {
 // such as $1 on PostgreSQL) and the bound variables, for tests and golden
 // files. Nothing is executed.
 func (db *DB) RenderCond(c Cond) (string, []any) {
-	var b condBuilder
-	c.render(db, &b)
-	stmt := db.gorm.Session(&gorm.Session{DryRun: true}).Raw(b.sql.String(), b.vars...).Statement
-	return stmt.SQL.String(), stmt.Vars
+	b := db.builder()
+	c.render(db, b)
+	return b.sql.String(), b.vars
 }
 
 // TimestampLayout is how timestamps are stored as text on SQLite: fixed width,

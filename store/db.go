@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -29,6 +30,8 @@ const (
 type DB struct {
 	gorm    *gorm.DB
 	dialect Dialect
+	debug   atomic.Bool
+	log     atomic.Pointer[slog.Logger] // set by Debug
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL selects
@@ -111,6 +114,8 @@ func (db *DB) Ping(ctx context.Context) error {
 // Debug makes db log every statement through slog; tests turn it on with
 // MOSAIC_SQL_LOG=1.
 func (db *DB) Debug() {
+	db.log.Store(slog.Default())
+	db.debug.Store(true)
 	db.gorm.Logger = logger.NewSlogLogger(slog.Default(), logger.Config{LogLevel: logger.Info})
 }
 
@@ -157,4 +162,12 @@ func translate(err error) error {
 // NB! dangerousSQL must never contain input; it is not parameterised.
 func (db *DB) ExecDDL(ctx context.Context, dangerousSQL string) error {
 	return translate(db.conn(ctx).Exec(dangerousSQL).Error)
+}
+
+// pool is the connection (or the transaction, when ctx carries one) that
+// the record statements run on directly: they are built here, quoted and
+// parameterised per dialect, so gorm's statement builder is not needed on
+// the hot path.
+func (db *DB) pool(ctx context.Context) gorm.ConnPool {
+	return db.conn(ctx).Statement.ConnPool
 }

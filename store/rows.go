@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-
-	"gorm.io/gorm/clause"
 )
 
 // Value is a column and the value to write to it.
@@ -35,7 +33,7 @@ type Query struct {
 
 // Select runs q and returns its rows.
 func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
-	var b condBuilder
+	b := db.builder()
 	b.sql.WriteString("SELECT ")
 	if len(q.Columns) == 0 {
 		b.sql.WriteString("*")
@@ -46,11 +44,11 @@ func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
 		}
 		b.col(c)
 	}
-	b.sql.WriteString(" FROM ?")
-	b.vars = append(b.vars, clause.Table{Name: string(q.Table)})
+	b.sql.WriteString(" FROM ")
+	b.table(q.Table)
 	if q.Where != nil {
 		b.sql.WriteString(" WHERE ")
-		q.Where.render(db, &b)
+		q.Where.render(db, b)
 	}
 	for i, o := range q.OrderBy {
 		if i == 0 {
@@ -74,14 +72,14 @@ func (db *DB) Select(ctx context.Context, q Query) ([]Row, error) {
 		}
 	}
 	if q.Limit > 0 {
-		b.sql.WriteString(" LIMIT ?")
-		b.vars = append(b.vars, q.Limit)
+		b.sql.WriteString(" LIMIT ")
+		b.val(db, q.Limit)
 	}
 	if q.Offset > 0 {
-		b.sql.WriteString(" OFFSET ?")
-		b.vars = append(b.vars, q.Offset)
+		b.sql.WriteString(" OFFSET ")
+		b.val(db, q.Offset)
 	}
-	rows, err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Rows()
+	rows, err := db.pool(ctx).QueryContext(ctx, db.statement(ctx, b), b.vars...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -118,23 +116,23 @@ func scanRows(rows *sql.Rows) ([]Row, error) {
 
 // Count counts the rows of table matching where (nil matches all).
 func (db *DB) Count(ctx context.Context, table Ident, where Cond) (int64, error) {
-	var b condBuilder
-	b.sql.WriteString("SELECT COUNT(*) FROM ?")
-	b.vars = append(b.vars, clause.Table{Name: string(table)})
+	b := db.builder()
+	b.sql.WriteString("SELECT COUNT(*) FROM ")
+	b.table(table)
 	if where != nil {
 		b.sql.WriteString(" WHERE ")
-		where.render(db, &b)
+		where.render(db, b)
 	}
 	var n int64
-	err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Row().Scan(&n)
+	err := db.pool(ctx).QueryRowContext(ctx, db.statement(ctx, b), b.vars...).Scan(&n)
 	return n, translate(err)
 }
 
 // Insert writes one row and returns its new id.
 func (db *DB) Insert(ctx context.Context, table Ident, values []Value) (int64, error) {
-	var b condBuilder
-	b.sql.WriteString("INSERT INTO ?")
-	b.vars = append(b.vars, clause.Table{Name: string(table)})
+	b := db.builder()
+	b.sql.WriteString("INSERT INTO ")
+	b.table(table)
 	if len(values) == 0 {
 		b.sql.WriteString(" DEFAULT VALUES")
 	} else {
@@ -156,7 +154,7 @@ func (db *DB) Insert(ctx context.Context, table Ident, values []Value) (int64, e
 	}
 	b.sql.WriteString(` RETURNING "id"`)
 	var id int64
-	err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Row().Scan(&id)
+	err := db.pool(ctx).QueryRowContext(ctx, db.statement(ctx, b), b.vars...).Scan(&id)
 	return id, translate(err)
 }
 
@@ -166,9 +164,10 @@ func (db *DB) InsertMany(ctx context.Context, table Ident, columns []Ident, rows
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	var b condBuilder
-	b.sql.WriteString("INSERT INTO ? (")
-	b.vars = append(b.vars, clause.Table{Name: string(table)})
+	b := db.builder()
+	b.sql.WriteString("INSERT INTO ")
+	b.table(table)
+	b.sql.WriteString(" (")
 	for i, c := range columns {
 		if i > 0 {
 			b.sql.WriteString(", ")
@@ -190,7 +189,7 @@ func (db *DB) InsertMany(ctx context.Context, table Ident, columns []Ident, rows
 		b.sql.WriteString(")")
 	}
 	b.sql.WriteString(` RETURNING "id"`)
-	res, err := db.conn(ctx).Raw(tagged(ctx, b.sql.String()), b.vars...).Rows()
+	res, err := db.pool(ctx).QueryContext(ctx, db.statement(ctx, b), b.vars...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -212,9 +211,10 @@ func (db *DB) InsertMany(ctx context.Context, table Ident, columns []Ident, rows
 
 // Update sets values on the rows matching where and returns how many changed.
 func (db *DB) Update(ctx context.Context, table Ident, where Cond, values []Value) (int64, error) {
-	var b condBuilder
-	b.sql.WriteString("UPDATE ? SET ")
-	b.vars = append(b.vars, clause.Table{Name: string(table)})
+	b := db.builder()
+	b.sql.WriteString("UPDATE ")
+	b.table(table)
+	b.sql.WriteString(" SET ")
 	for i, v := range values {
 		if i > 0 {
 			b.sql.WriteString(", ")
@@ -224,17 +224,33 @@ func (db *DB) Update(ctx context.Context, table Ident, where Cond, values []Valu
 		b.val(db, v.Value)
 	}
 	b.sql.WriteString(" WHERE ")
-	where.render(db, &b)
-	res := db.conn(ctx).Exec(tagged(ctx, b.sql.String()), b.vars...)
-	return res.RowsAffected, translate(res.Error)
+	where.render(db, b)
+	res, err := db.pool(ctx).ExecContext(ctx, db.statement(ctx, b), b.vars...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
 }
 
 // Delete removes the rows matching where and returns how many went.
 func (db *DB) Delete(ctx context.Context, table Ident, where Cond) (int64, error) {
-	var b condBuilder
-	b.sql.WriteString("DELETE FROM ? WHERE ")
-	b.vars = append(b.vars, clause.Table{Name: string(table)})
-	where.render(db, &b)
-	res := db.conn(ctx).Exec(tagged(ctx, b.sql.String()), b.vars...)
-	return res.RowsAffected, translate(res.Error)
+	b := db.builder()
+	b.sql.WriteString("DELETE FROM ")
+	b.table(table)
+	b.sql.WriteString(" WHERE ")
+	where.render(db, b)
+	res, err := db.pool(ctx).ExecContext(ctx, db.statement(ctx, b), b.vars...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
+// statement is the text of b, tagged, and logged when Debug is on.
+func (db *DB) statement(ctx context.Context, b *condBuilder) string {
+	sql := tagged(ctx, b.sql.String())
+	db.logStatement(ctx, sql, b.vars)
+	return sql
 }
