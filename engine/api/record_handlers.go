@@ -128,16 +128,26 @@ func (s *Server) getRecord(c *fiber.Ctx) error {
 	return sendJSON(c, f.MarshalRecord(rec, acc, nil, expanded))
 }
 
-func (s *Server) updateRecord(c *fiber.Ctx) error {
-	f, acc, err := s.formAccess(c, "update")
+// recordTarget resolves what a write to one record names: the form, the
+// caller's access for action, the record id and the If-Match row version.
+func (s *Server) recordTarget(c *fiber.Ctx, action string) (*forms.Compiled, *forms.Access, int64, int64, error) {
+	f, acc, err := s.formAccess(c, action)
 	if err != nil {
-		return err
+		return nil, nil, 0, 0, err
 	}
 	id, err := intParam(c, "id")
 	if err != nil {
-		return err
+		return nil, nil, 0, 0, err
 	}
 	version, err := ifMatch(c)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	return f, acc, id, version, nil
+}
+
+func (s *Server) updateRecord(c *fiber.Ctx) error {
+	f, acc, id, version, err := s.recordTarget(c, "update")
 	if err != nil {
 		return err
 	}
@@ -154,15 +164,7 @@ func (s *Server) updateRecord(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteRecord(c *fiber.Ctx) error {
-	f, acc, err := s.formAccess(c, "delete")
-	if err != nil {
-		return err
-	}
-	id, err := intParam(c, "id")
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
+	f, acc, id, version, err := s.recordTarget(c, "delete")
 	if err != nil {
 		return err
 	}
