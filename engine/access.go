@@ -69,14 +69,12 @@ func (a *accessCache) rebuild(ctx context.Context) error {
 func (a *accessCache) poll(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	mark, _ := a.e.db.DefinitionsMark(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if m, err := a.e.db.DefinitionsMark(ctx); err == nil && m != mark {
-				mark = m
+			if m, err := a.e.db.DefinitionsMark(ctx); err == nil && m != a.e.loaded.Load() {
 				if err := a.e.Reload(ctx); err != nil {
 					a.e.log.Error("reload definitions published elsewhere", "err", err)
 				}

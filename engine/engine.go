@@ -46,6 +46,9 @@ type Engine struct {
 	log       *slog.Logger
 	access    *accessCache
 	stop      context.CancelFunc
+	// loaded is the definitions mark (store.DefinitionsMark) the live
+	// registry was read at; the poller reloads when the database is ahead.
+	loaded atomic.Int64
 }
 
 // Open starts an engine: it opens the database, creates the system tables and
@@ -123,6 +126,12 @@ func (e *Engine) Reload(ctx context.Context) error {
 	// a snapshot older than a publish that finished meanwhile.
 	e.publishMu.Lock()
 	defer e.publishMu.Unlock()
+	// note: the mark is read before the definitions, so a publish landing in
+	// between is seen as news on the next poll rather than lost.
+	mark, err := e.db.DefinitionsMark(ctx)
+	if err != nil {
+		return err
+	}
 	latest, err := e.db.LatestVersions(ctx)
 	if err != nil {
 		return err
@@ -187,6 +196,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 		snap.flows[v.Key] = cf
 	}
 	e.snapshot.Store(snap)
+	e.loaded.Store(mark)
 	if e.access != nil {
 		e.access.Invalidate()
 	}
