@@ -16,6 +16,7 @@ build: ## build bin/mosaic
 	$(GO) build -o bin/mosaic ./cmd/mosaic
 
 run: build ## start Mosaic on SQLite in $(DATA) with the example application loaded
+	@echo "Admin login (created on first start): $(ADMIN_EMAIL) / $(ADMIN_PASSWORD)"
 	MOSAIC_ADMIN_EMAIL=$(ADMIN_EMAIL) MOSAIC_ADMIN_PASSWORD=$(ADMIN_PASSWORD) \
 		./bin/mosaic serve --addr $(ADDR) --data $(DATA) --load $(EXAMPLE)
 
