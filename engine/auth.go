@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -68,21 +67,11 @@ func userAttributes(u store.User) map[string]any {
 
 // CreateUser adds a user with a bcrypt-hashed password and the given roles.
 func (e *Engine) CreateUser(ctx context.Context, email, name, password string, roles ...string) (*store.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return nil, invalid("/email", "must be an e-mail address such as name@example.com")
-	}
-	if len(password) < 8 || len(password) > 72 {
-		return nil, invalid("/password", "must be 8 to 72 characters")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	u, err := newUserRow(email, name, password)
 	if err != nil {
 		return nil, err
 	}
-	if name == "" {
-		name = strings.SplitN(email, "@", 2)[0]
-	}
-	u := &store.User{Email: email, Name: name, PasswordHash: string(hash), Active: true, Attributes: "{}", CreatedAt: time.Now().UTC()}
+	email = u.Email
 	err = e.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := e.db.CreateUser(ctx, u); err != nil {
 			if errors.Is(err, store.ErrConflict) {

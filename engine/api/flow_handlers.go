@@ -98,16 +98,20 @@ func (s *Server) myTasks(c *fiber.Ctx) error {
 	return c.JSON(inbox)
 }
 
-func (s *Server) getTask(c *fiber.Ctx) error {
+func (s *Server) getTask(c *fiber.Ctx) error { return viewByID(c, s.e.TaskDetail) }
+
+// viewByID serves a read of one flow object named by the path's id, as the
+// caller may see it.
+func viewByID[T any](c *fiber.Ctx, view func(ctx context.Context, p *engine.Principal, id int64) (T, error)) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
 	}
-	d, err := s.e.TaskDetail(c.UserContext(), principal(c), id)
+	v, err := view(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(d)
+	return c.JSON(v)
 }
 
 func (s *Server) decideTask(c *fiber.Ctx) error {
@@ -173,17 +177,7 @@ func (s *Server) transferTask(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-func (s *Server) getFlowInstance(c *fiber.Ctx) error {
-	id, err := intParam(c, "id")
-	if err != nil {
-		return err
-	}
-	v, err := s.e.FlowInstance(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
+func (s *Server) getFlowInstance(c *fiber.Ctx) error { return viewByID(c, s.e.FlowInstance) }
 
 func (s *Server) withdrawInstance(c *fiber.Ctx) error {
 	return s.stopInstance(c, s.e.WithdrawInstance)
