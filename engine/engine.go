@@ -31,6 +31,16 @@ type Config struct {
 	// MaxUploadBytes bounds one uploaded file (attachment fields may set less).
 	MaxUploadBytes int64
 	Logger         *slog.Logger
+	// Jobs tunes the durable job worker.
+	Jobs JobsConfig
+	// SMTP is where e-mail copies of notices go; an empty Addr sends none.
+	SMTP SMTPConfig
+	// WebhookSecret signs webhook payloads; empty makes one and keeps it in
+	// the database, shared by every replica.
+	WebhookSecret string
+	// BaseURL is where people reach Mosaic, for links in e-mails; empty is
+	// http://localhost:8080.
+	BaseURL string
 }
 
 // Engine is a running Mosaic.
@@ -49,6 +59,9 @@ type Engine struct {
 	// loaded is the definitions mark (store.DefinitionsMark) the live
 	// registry was read at; the poller reloads when the database is ahead.
 	loaded atomic.Int64
+	jobs   *jobQueue
+	// secrets sign webhook payloads and links.
+	webhookSecret, linkSecret []byte
 }
 
 // Open starts an engine: it opens the database, creates the system tables and
@@ -84,6 +97,14 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	e.snapshot.Store(newSnapshot())
 	e.records = forms.NewRecordStore(db, resolver{e})
 	e.access = &accessCache{e: e}
+	if err := e.loadSecrets(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := e.openJobs(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := e.Reload(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -95,11 +116,18 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	bg, stop := context.WithCancel(context.Background())
 	e.stop = stop
 	go e.access.poll(bg, time.Second)
+	if err := e.startJobs(bg); err != nil {
+		stop()
+		_ = db.Close()
+		return nil, fmt.Errorf("start the job worker: %w", err)
+	}
 	return e, nil
 }
 
-// Close stops background work and releases the database.
+// Close stops background work, letting running jobs finish for a while,
+// and releases the database.
 func (e *Engine) Close() error {
+	e.stopJobs()
 	e.stop()
 	return e.db.Close()
 }

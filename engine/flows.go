@@ -27,6 +27,9 @@ func (e *Engine) flowRuntime(model *rbac.Model) *flows.Runtime {
 		Records:   flowRecords{e},
 		Directory: flowDirectory{e: e, m: model},
 		Versions:  flowVersions{e},
+		Jobs:      e.jobs,
+		Links:     signLinks{e},
+		Poll:      e.cfg.Jobs.ConditionPoll,
 	})
 }
 
@@ -154,6 +157,15 @@ func (v flowVersions) FlowVersion(ctx context.Context, key string, version int) 
 			store.ErrConflict, key, version)
 	}
 	return cf, nil
+}
+
+// LiveFlow is the published flow key, compiled against the live forms.
+func (v flowVersions) LiveFlow(ctx context.Context, key string) (*flows.Compiled, error) {
+	cf, ok := v.e.Snapshot().Flow(key)
+	if !ok {
+		return nil, fmt.Errorf("%w: there is no published flow %q", store.ErrNotFound, key)
+	}
+	return v.e.currentFlow(ctx, cf)
 }
 
 // LiveFlow returns the live version of a flow bound to form, or

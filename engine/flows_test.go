@@ -193,29 +193,6 @@ func TestFlowNodeTypes(t *testing.T) {
 			}
 		})
 
-		parked := []struct{ name, node string }{
-			{"wait", `{"id": "hold", "type": "wait", "wait": {"duration": "2d"}, "next": "done"}`},
-			{"subflow", `{"id": "hold", "type": "subflow", "subflow": {"flow": "other", "record": "id"}, "next": "done"}`},
-			{"webhook", `{"id": "hold", "type": "action", "actions": [{"type": "set_fields", "set": {"notes": "\"no\""}}, {"type": "webhook", "url": "https://example.com/hook"}], "next": "done"}`},
-		}
-		for _, c := range parked {
-			t.Run(c.name+" waits for the job worker", func(t *testing.T) {
-				key := w.publishFlow(t, "customer", "", `[{"id": "start", "type": "start", "next": "hold"}, `+c.node+`, {"id": "done", "type": "end"}]`)
-				id := w.newCustomer(t, "")
-				v := w.instance(t, w.submit(t, w.rep, "customer", id, key).ID)
-				wantState(t, v, store.FlowRunning)
-				if len(v.Current) != 1 || v.Current[0].Node != "hold" || v.Current[0].State != "waiting" || !strings.Contains(v.Current[0].Reason, "job worker") {
-					t.Errorf("current %+v", v.Current)
-				}
-				if !slices.Contains(steps(v, "hold"), "parked") {
-					t.Errorf("no parked step: %s", stepWords(v))
-				}
-				if got := w.record(t, "customer", id)["notes"]; got != nil {
-					t.Errorf("a parked action node ran part of its actions: notes %v", got)
-				}
-			})
-		}
-
 		t.Run("an end node's outcome becomes the instance's and the record's", func(t *testing.T) {
 			key := w.publishFlow(t, "customer", "", `[{"id": "start", "type": "start", "next": "no"}, {"id": "no", "type": "end", "outcome": "rejected"}]`)
 			id := w.newCustomer(t, "")

@@ -212,8 +212,8 @@ func (c *compiler) indexNodes() {
 			starts = append(starts, i)
 		case TypeEnd:
 			ends = append(ends, i)
-		case TypeApproval:
-			c.approvals[n.ID] = true
+		case TypeApproval, TypeSubflow:
+			c.approvals[n.ID] = true // note: a subflow's decision is its child's outcome
 		}
 	}
 	switch {

@@ -25,7 +25,7 @@ var actionSettings = map[string]struct{ allowed, required []string }{
 	ActionSetFields:    {[]string{"set"}, []string{"set"}},
 	ActionCreateRecord: {[]string{"set", "form"}, []string{"set", "form"}},
 	ActionUpdateRecord: {[]string{"set", "form", "record"}, []string{"set", "form", "record"}},
-	ActionNotify:       {[]string{"to", "message"}, []string{"to", "message"}},
+	ActionNotify:       {[]string{"to", "message", "email", "link"}, []string{"message"}},
 	ActionWebhook:      {[]string{"url"}, []string{"url"}},
 }
 
@@ -36,8 +36,12 @@ type caction struct {
 	set     []setter        // by field key
 	record  *vm.Program     // of update_record: the id of the record to update
 	to      []cassignee
+	email   *vm.Program // of notify: addresses outside Mosaic
 	message template
 }
+
+// Links of notify actions.
+const LinkSign = "sign"
 
 // setter computes one field of a record written by an action.
 type setter struct {
@@ -53,7 +57,8 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 		return ca
 	}
 	has := map[string]bool{"set": len(a.Set) > 0, "form": a.Form != "", "record": a.Record != "",
-		"to": len(a.To) > 0, "message": a.Message != "", "url": a.URL != ""}
+		"to": len(a.To) > 0, "message": a.Message != "", "url": a.URL != "",
+		"email": a.Email != "", "link": a.Link != ""}
 	for _, s := range spec.required {
 		if !has[s] {
 			c.add(path+"/"+s, CodeMissingSetting, "a %s action needs %s", a.Type, s)
@@ -73,7 +78,18 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 			ca.record = c.idValue(path+"/record", a.Record, false, "the id of the record to update")
 		}
 	case ActionNotify:
-		ca.to = c.compileAssignees(a.To, path+"/to")
+		if len(a.To) == 0 && a.Email == "" {
+			c.add(path+"/to", CodeMissingSetting, "a notify action needs to (users) or email (addresses), or both")
+		}
+		if len(a.To) > 0 {
+			ca.to = c.compileAssignees(a.To, path+"/to")
+		}
+		if a.Email != "" {
+			ca.email = c.value(path+"/email", a.Email)
+		}
+		if a.Link != "" && a.Link != LinkSign {
+			c.add(path+"/link", forms.CodeInvalidSetting, "unknown link %q; the only link is sign", a.Link)
+		}
 		ca.message = c.compileTemplate(path+"/message", a.Message)
 	case ActionWebhook:
 		c.checkURL(a.URL, path+"/url")

@@ -34,7 +34,7 @@ const (
 const MaxManagerLevels = 5
 
 // Deadline outcomes.
-var deadlineThens = []string{"remind", "escalate", "approve", "reject"}
+var deadlineThens = []string{ThenRemind, ThenEscalate, ThenApprove, ThenReject}
 
 // cassignee is a compiled assignee.
 type cassignee struct {

@@ -113,7 +113,7 @@ func (c *compiler) checkDecisions(path, src string) []forms.Problem {
 		}
 		line, col := position(src, ref.at)
 		ps = append(ps, forms.Problem{Path: path, Code: CodeUnknownNode, Line: line, Column: col,
-			Message: fmt.Sprintf("decisions.%s: there is no approval node %q in this flow", ref.id, ref.id)})
+			Message: fmt.Sprintf("decisions.%s: there is no approval or subflow node %q in this flow", ref.id, ref.id)})
 	}
 	return ps
 }

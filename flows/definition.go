@@ -125,6 +125,14 @@ type Action struct {
 	// which each {{ expression }} is replaced by the expression's value.
 	To      []Assignee `json:"to,omitempty"`
 	Message string     `json:"message,omitempty"`
+	// Email is an expression giving the e-mail addresses (a text or a list)
+	// of people outside Mosaic a notify action writes to, such as the
+	// customer's contact; they get the message by e-mail only.
+	Email string `json:"email,omitempty"`
+	// Link adds a signed link to a notify action's message: "sign" invites
+	// the recipient to sign the record, without an account, until it
+	// expires.
+	Link string `json:"link,omitempty"`
 	// URL of a webhook; the payload is signed with the flow's secret.
 	URL string `json:"url,omitempty"`
 }

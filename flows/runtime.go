@@ -11,15 +11,11 @@ import (
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
-// note: what the runtime executes today and what it parks. Start, branch,
-// split, join (all, any, n), approval (every mode), cc, set_fields,
-// create_record, update_record, in-app notify and end run at once, inside
-// the transaction of the transition that reaches them. Waits, subflows and
-// webhooks need the durable job worker (River), which has not landed: a path
-// that reaches one is left "waiting" at it, with a "parked" step on the
-// timeline saying so. The same goes for approval deadlines (their due time is
-// stored on the task, but no reminder or escalation runs) and for e-mail
-// copies of notifications.
+// note: every node runs inside the transaction of the transition that
+// reaches it. What must happen later — a wait's time, a deadline, a
+// subflow's end, a webhook, an e-mail — is a job enqueued in that same
+// transaction (see jobs.go) and run by the engine's worker, which calls
+// back into Wake, Deadline, Resume and RecordWebhook.
 
 // Records is what the runtime needs of the record store. Every call runs
 // in the transaction carried by ctx; writes are the engine's own (full
@@ -51,6 +47,16 @@ type Directory interface {
 // version, or an older published one compiled against the live forms.
 type Versions interface {
 	FlowVersion(ctx context.Context, key string, version int) (*Compiled, error)
+	// LiveFlow is the published flow key that new instances start on, or
+	// store.ErrNotFound.
+	LiveFlow(ctx context.Context, key string) (*Compiled, error)
+}
+
+// Links makes signed links for people outside Mosaic.
+type Links interface {
+	// Sign is a link that lets the holder of address sign record id of
+	// form, until it expires.
+	Sign(form string, id int64, address string) (string, error)
 }
 
 // Deps are the runtime's collaborators.
@@ -58,6 +64,12 @@ type Deps struct {
 	Records   Records
 	Directory Directory
 	Versions  Versions
+	Jobs      Jobs
+	// Links makes the signed links notices may carry; nil leaves them out.
+	Links Links
+	// Poll is how often a wait for a condition checks it again (it is also
+	// checked whenever the record changes); zero is a minute.
+	Poll time.Duration
 	// Now is the clock; nil is time.Now in UTC.
 	Now func() time.Time
 }
@@ -73,6 +85,9 @@ type Runtime struct {
 
 // NewRuntime returns a runtime over db.
 func NewRuntime(db *store.DB, d Deps) *Runtime {
+	if d.Poll == 0 {
+		d.Poll = time.Minute
+	}
 	if d.Now == nil {
 		d.Now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	}
@@ -88,7 +103,12 @@ const (
 	StepJoined      = "joined"
 	StepAction      = "action"
 	StepNotified    = "notified"
-	StepParked      = "parked"
+	StepWaiting     = "waiting"
+	StepWaited      = "waited"
+	StepReminded    = "reminded"
+	StepEscalated   = "escalated"
+	StepSubflow     = "subflow"
+	StepWebhook     = "webhook"
 	StepStuck       = "stuck"
 	StepCancelled   = "cancelled"
 	StepTransferred = "transferred"
@@ -135,6 +155,10 @@ func RunningKey(form string, recordID int64, flow string) string {
 // tasks, a parked node, or an end. trigger says what started it (create,
 // submit…). A flow already running on the record is store.ErrConflict.
 func (r *Runtime) Start(ctx context.Context, cf *Compiled, recordID int64, submitter forms.Actor, trigger string) (*store.FlowInstance, error) {
+	return r.start(ctx, cf, recordID, submitter, trigger, nil)
+}
+
+func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, submitter forms.Actor, trigger string, parent *parentLink) (*store.FlowInstance, error) {
 	var out *store.FlowInstance
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
 		key := RunningKey(cf.Form.Form.Key, recordID, cf.Flow.Key)
@@ -150,6 +174,9 @@ func (r *Runtime) Start(ctx context.Context, cf *Compiled, recordID int64, submi
 		inst := &store.FlowInstance{FlowKey: cf.Flow.Key, FlowVersion: cf.Version, FormKey: cf.Form.Form.Key,
 			RecordID: recordID, State: store.FlowRunning, RunningKey: &key, Trigger: trigger,
 			SubmitterID: submitter.ID, Data: "{}", StartedAt: r.deps.Now(), Version: 1}
+		if parent != nil {
+			inst.ParentID = &parent.Instance
+		}
 		if err := r.db.CreateFlowInstance(ctx, inst); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return alreadyRunning(cf, 0)
@@ -157,8 +184,12 @@ func (r *Runtime) Start(ctx context.Context, cf *Compiled, recordID int64, submi
 			return err
 		}
 		t := r.newTransition(ctx, cf, inst, rec, submitter, submitter)
-		t.data = &runData{Decisions: map[string]string{}}
-		t.step(cf.start.ID, StepStarted, 0, "", map[string]any{"trigger": trigger, "flow_version": cf.Version})
+		t.data = &runData{Decisions: map[string]string{}, Parent: parent}
+		startData := map[string]any{"trigger": trigger, "flow_version": cf.Version}
+		if parent != nil {
+			startData["parent"] = parent.Instance
+		}
+		t.step(cf.start.ID, StepStarted, 0, "", startData)
 		root := t.data.newPath(0, "", cf.start.ID)
 		t.queue = append(t.queue, root.ID)
 		if err := t.drain(); err != nil {

@@ -11,18 +11,12 @@ import (
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
-// act runs the actions of node n in order and moves p on. A node with a
-// webhook is parked whole, before any of its actions run, so that the job
-// worker can later run it from the start. An action that fails on the data
+// act runs the actions of node n in order and moves p on. A webhook is
+// enqueued, not called: the path goes on, and the delivery's outcome joins
+// the timeline when the worker has made it. An action that fails on the data
 // (a value the target form refuses, a record that does not exist) leaves p
 // stuck at n with the reason; actions before it have been done.
 func (t *transition) act(p *path, n *cnode) error {
-	for _, a := range n.actions {
-		if a.Type == ActionWebhook {
-			t.park(p, n, "webhook calls are made by the job worker, which has not landed yet; this node's actions run when it does")
-			return nil
-		}
-	}
 	for i, a := range n.actions {
 		failed, err := t.action(p, n, i, a)
 		if err != nil {
@@ -51,7 +45,17 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if bad != "" {
 			return bad, nil
 		}
+		if a.email != nil {
+			if failed, err := t.mailOut(n, a, msg, env); failed != "" || err != nil {
+				return failed, err
+			}
+		}
+		if len(a.to) == 0 {
+			return "", nil
+		}
 		return "", t.notify(p, n, to, msg, notes)
+	case ActionWebhook:
+		return "", t.webhook(n, i, a)
 	case ActionSetFields:
 		input, bad := t.mapped(a, env)
 		if bad != "" {

@@ -56,9 +56,9 @@ func (t *transition) advance(p *path) error {
 		case TypeAction:
 			err = t.act(p, n)
 		case TypeWait:
-			t.park(p, n, "waits are timed by the job worker, which has not landed yet; this path runs on when it does")
+			err = t.wait(p, n)
 		case TypeSubflow:
-			t.park(p, n, "subflows are started by the job worker, which has not landed yet; this path runs on when it does")
+			err = t.subflow(p, n)
 		case TypeEnd:
 			outcome := n.Outcome
 			if outcome == "" {
@@ -193,12 +193,6 @@ func (t *transition) cancelPath(id int) ([]int64, error) {
 	}
 	t.data.remove(id)
 	return append(closed, ids...), nil
-}
-
-// park leaves p waiting at n for the job worker.
-func (t *transition) park(p *path, n *cnode, reason string) {
-	p.State, p.Reason = PathWaiting, reason
-	t.engineStep(n.ID, StepParked, 0, reason, nil)
 }
 
 // stuck stops p at its node with an error step: the instance shows as

@@ -171,8 +171,7 @@ func (t *transition) enterApproval(p *path, n *cnode) error {
 		data["notes"] = notes
 	}
 	if a.Deadline != nil {
-		data["deadline"] = map[string]any{"due_at": due, "then": a.Deadline.Then,
-			"note": "reminders, escalations and automatic decisions run when the job worker lands; until then the deadline is only shown"}
+		data["deadline"] = map[string]any{"due_at": due, "then": a.Deadline.Then}
 	}
 	t.engineStep(n.ID, StepRouted, 0, "", data)
 	summary := t.steps[len(t.steps)-1]
@@ -186,9 +185,14 @@ func (t *transition) enterApproval(p *path, n *cnode) error {
 			}
 		}
 		tasks[i] = t.newTask(p, n, w, state, seq, "")
-		tasks[i].DueAt = due
+		if state == store.TaskPending {
+			tasks[i].DueAt = due
+		}
 	}
 	if err := t.saveTasks(n, tasks, who); err != nil {
+		return err
+	}
+	if err := t.scheduleDeadlines(tasks); err != nil {
 		return err
 	}
 	data["tasks"] = taskIDs(tasks)
@@ -261,7 +265,10 @@ func (t *transition) notify(p *path, n *cnode, users []int64, message string, no
 	if err := t.saveTasks(n, tasks, who); err != nil {
 		return err
 	}
-	data := map[string]any{"to": users, "email": "not sent: e-mail copies are sent by the job worker, which has not landed yet"}
+	data := map[string]any{"to": users}
+	if err := t.mail(n, users, message, data); err != nil {
+		return err
+	}
 	if message != "" {
 		data["message"] = message
 	}
@@ -348,6 +355,9 @@ func (t *transition) askNext(n *cnode, next *store.FlowTask) error {
 		return err
 	}
 	next.State = store.TaskPending
+	if err := t.restartDeadline(n, next); err != nil {
+		return err
+	}
 	t.engineStep(n.ID, StepTaskCreated, next.ID, "the next signer's turn",
 		map[string]any{"assignee": next.AssigneeID, "state": next.State, "sequence": next.Sequence})
 	return nil

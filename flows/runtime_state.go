@@ -20,7 +20,7 @@ import (
 const (
 	PathRunning = "running" // moving on within the current transition
 	PathPending = "pending" // at an approval, waiting for its tasks
-	PathWaiting = "waiting" // parked at a node the job worker will run
+	PathWaiting = "waiting" // at a wait or subflow node, until a job moves it on
 	PathArrived = "arrived" // at its join, waiting for the other paths
 	PathForked  = "forked"  // its split's paths are running
 	PathStuck   = "stuck"   // failed; an admin must look at it
@@ -33,6 +33,17 @@ type runData struct {
 	LastPath    int               `json:"last_path"`
 	Activations int64             `json:"activations"`
 	Decisions   map[string]string `json:"decisions"`
+	// Parent is where the instance that started this one as a subflow
+	// waits for it.
+	Parent *parentLink `json:"parent,omitempty"`
+}
+
+// parentLink is the subflow node of a parent instance a child resumes.
+type parentLink struct {
+	Instance   int64  `json:"instance"`
+	Path       int    `json:"path"`
+	Node       string `json:"node"`
+	Activation int64  `json:"activation"`
 }
 
 // path is one place an instance is at.
@@ -257,6 +268,9 @@ func (t *transition) finish(action, summary string, extra map[string]any) error 
 	}
 	t.inst.Data = string(b)
 	if err := t.r.db.SaveFlowInstance(t.ctx, t.inst); err != nil {
+		return err
+	}
+	if err := t.resumeParent(); err != nil {
 		return err
 	}
 	if err := t.r.deps.Records.SetFlowStatus(t.ctx, t.inst.FormKey, t.inst.RecordID, t.status()); err != nil {

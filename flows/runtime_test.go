@@ -112,6 +112,18 @@ func (v oneVersion) FlowVersion(context.Context, string, int) (*flows.Compiled, 
 	return v.cf, nil
 }
 
+func (v oneVersion) LiveFlow(context.Context, string) (*flows.Compiled, error) { return v.cf, nil }
+
+// jobLog keeps the jobs a runtime enqueues, for tests that run them by hand.
+type jobLog struct{ jobs []flows.JobArgs }
+
+func (l *jobLog) Enqueue(_ context.Context, a flows.JobArgs, _ time.Time) error {
+	l.jobs = append(l.jobs, a)
+	return nil
+}
+
+func (l *jobLog) Mail() bool { return false }
+
 // runtimeFor compiles a flow on customers with nodes and returns a runtime
 // for it over db, with a customer record to run it on. Without a directory,
 // the finance role is users 1, 2 and 3 and nobody is away.
@@ -136,7 +148,7 @@ func runtimeFor(t *testing.T, db *store.DB, nodes string, dir ...people) (*flows
 	if len(dir) > 0 {
 		d = dir[0]
 	}
-	rt := flows.NewRuntime(db, flows.Deps{Records: recs, Directory: d, Versions: oneVersion{cf}})
+	rt := flows.NewRuntime(db, flows.Deps{Records: recs, Directory: d, Versions: oneVersion{cf}, Jobs: &jobLog{}})
 	return rt, cf, rec.ID()
 }
 

@@ -44,6 +44,9 @@ type FlowInstance struct {
 	StartedAt   time.Time  `gorm:"not null" json:"started_at"`
 	EndedAt     *time.Time `json:"ended_at"`
 	Version     int64      `gorm:"not null;default:1" json:"version"`
+	// ParentID is the instance whose subflow node started this one; it
+	// resumes when this one ends.
+	ParentID *int64 `gorm:"index" json:"parent_id,omitempty"`
 }
 
 // TableName keeps system tables under the mosaic_ prefix.
@@ -95,3 +98,24 @@ type FlowStep struct {
 
 // TableName keeps system tables under the mosaic_ prefix.
 func (FlowStep) TableName() string { return "mosaic_flow_steps" }
+
+// FlowSchedule remembers, per flow and schedule trigger, the last minute the
+// trigger fired, so that of several replicas ticking at once exactly one
+// starts the instances of that minute.
+type FlowSchedule struct {
+	Key     string    `gorm:"primaryKey;size:120" json:"key"`
+	LastRun time.Time `gorm:"not null" json:"last_run"`
+}
+
+// TableName keeps system tables under the mosaic_ prefix.
+func (FlowSchedule) TableName() string { return "mosaic_flow_schedules" }
+
+// Setting is one engine-wide value the engine makes for itself, such as the
+// webhook signing secret when none is configured.
+type Setting struct {
+	Key   string `gorm:"primaryKey;size:64"`
+	Value string `gorm:"type:text;not null"`
+}
+
+// TableName keeps system tables under the mosaic_ prefix.
+func (Setting) TableName() string { return "mosaic_settings" }

@@ -203,3 +203,8 @@ func (db *DB) SetFlowStatus(ctx context.Context, table Ident, id int64, status s
 	_, err := db.Update(ctx, table, Compare("id", OpEq, id), []Value{{Column: "flow_status", Value: status}})
 	return err
 }
+
+// SetFlowTaskDue sets when a pending task is due.
+func (db *DB) SetFlowTaskDue(ctx context.Context, id int64, due *time.Time) error {
+	return translate(db.conn(ctx).Model(&FlowTask{}).Where("id = ?", id).Update("due_at", due).Error)
+}

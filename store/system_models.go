@@ -184,5 +184,6 @@ func (File) TableName() string { return "mosaic_files" }
 // SystemModels lists the engine's own tables for Migrate.
 func SystemModels() []any {
 	return []any{&User{}, &Session{}, &Draft{}, &DefinitionVersion{}, &AuditEntry{}, &Sequence{}, &File{},
-		&Department{}, &UserRole{}, &UserDepartment{}, &APIKey{}, &OutOfOffice{}, &AccessVersion{}, &FlowInstance{}, &FlowTask{}, &FlowStep{}}
+		&Department{}, &UserRole{}, &UserDepartment{}, &APIKey{}, &OutOfOffice{}, &AccessVersion{}, &FlowInstance{}, &FlowTask{}, &FlowStep{},
+		&FlowSchedule{}, &Setting{}}
 }

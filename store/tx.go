@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"gorm.io/gorm"
 )
@@ -52,3 +53,19 @@ func InTx(ctx context.Context) bool {
 	_, ok := ctx.Value(txKey{}).(*txState)
 	return ok
 }
+
+// SQLTx returns the database/sql transaction ctx carries, for libraries
+// that must write in it (the job queue enqueues in the transaction of the
+// transition that schedules the job).
+func (db *DB) SQLTx(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := ctx.Value(txKey{}).(*txState)
+	if !ok || tx.db != db {
+		return nil, false
+	}
+	sqlTx, ok := tx.gorm.Statement.ConnPool.(*sql.Tx)
+	return sqlTx, ok
+}
+
+// SQLDB is the connection pool under db, for libraries that run their own
+// statements (the job queue).
+func (db *DB) SQLDB() (*sql.DB, error) { return db.gorm.DB() }

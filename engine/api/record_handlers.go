@@ -155,7 +155,7 @@ func (s *Server) updateRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.Records().Update(c.UserContext(), f, id, version, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
+	rec, err := s.e.UpdateRecord(c.UserContext(), principal(c), f, id, version, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,12 +44,30 @@ func ExampleDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "examples", "order-management")
 }
 
+// WithWorker runs the job worker in a test's engine, looking for work often
+// and retrying soon. Without it, an engine of a test enqueues jobs but runs
+// none: on SQLite's one connection an idle worker's polling would slow
+// every other test down.
+func WithWorker(c *engine.Config) {
+	c.Jobs = engine.JobsConfig{Poll: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, ConditionPoll: time.Hour}
+}
+
 // New starts an engine on a fresh database of dialect d with the example
 // application imported. Everything is removed when the test ends.
 func New(t testing.TB, d store.Dialect) *App {
 	t.Helper()
+	return NewWith(t, d, nil)
+}
+
+// NewWith is New with the engine's configuration changed by configure.
+func NewWith(t testing.TB, d store.Dialect, configure func(*engine.Config)) *App {
+	t.Helper()
 	ctx := context.Background()
-	e, err := engine.Open(ctx, engine.Config{DataDir: t.TempDir(), DSN: storetest.DSN(t, d)})
+	cfg := engine.Config{DataDir: t.TempDir(), DSN: storetest.DSN(t, d), Jobs: engine.JobsConfig{Off: true}}
+	if configure != nil {
+		configure(&cfg)
+	}
+	e, err := engine.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open engine: %v", err)
 	}
@@ -70,8 +89,14 @@ func New(t testing.TB, d store.Dialect) *App {
 // Each runs fn once per dialect with a fresh App.
 func Each(t *testing.T, fn func(t *testing.T, app *App)) {
 	t.Helper()
+	EachWith(t, nil, fn)
+}
+
+// EachWith is Each with the engines' configuration changed by configure.
+func EachWith(t *testing.T, configure func(*engine.Config), fn func(t *testing.T, app *App)) {
+	t.Helper()
 	for _, d := range storetest.Dialects {
-		t.Run(string(d), func(t *testing.T) { fn(t, New(t, d)) })
+		t.Run(string(d), func(t *testing.T) { fn(t, NewWith(t, d, configure)) })
 	}
 }
 
