@@ -45,6 +45,12 @@ func (db *DB) SaveFlowInstance(ctx context.Context, i *FlowInstance) error {
 	}).Error)
 }
 
+// SetFlowInstanceVersion repins instance id, which the caller has locked, to
+// another version of its flow: an admin's migration, never a transition.
+func (db *DB) SetFlowInstanceVersion(ctx context.Context, id int64, version int) error {
+	return translate(db.conn(ctx).Model(&FlowInstance{}).Where("id = ?", id).Update("flow_version", version).Error)
+}
+
 // FlowInstancesOfRecord lists the instances of every flow on one record,
 // newest first.
 func (db *DB) FlowInstancesOfRecord(ctx context.Context, form string, recordID int64) ([]FlowInstance, error) {
@@ -134,6 +140,17 @@ func (db *DB) TransferFlowTask(ctx context.Context, id, to int64, onBehalfOf *in
 	res := db.conn(ctx).Model(&FlowTask{}).Where("id = ? AND state = ?", id, TaskPending).
 		Updates(map[string]any{"assignee_id": to, "on_behalf_of": onBehalfOf, "version": gorm.Expr("version + 1")})
 	return res.RowsAffected == 1, translate(res.Error)
+}
+
+// MoveFlowTasks moves the open (pending or queued) tasks among ids to node,
+// keeping their assignees, and returns how many moved.
+func (db *DB) MoveFlowTasks(ctx context.Context, ids []int64, node string) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := db.conn(ctx).Model(&FlowTask{}).Where("id IN ? AND state IN ?", ids, []string{TaskPending, TaskQueued}).
+		Updates(map[string]any{"node_id": node, "version": gorm.Expr("version + 1")})
+	return res.RowsAffected, translate(res.Error)
 }
 
 // AddFlowSteps appends steps to timelines.
