@@ -161,6 +161,9 @@ func TestReplayDraft(t *testing.T) {
 				s.NotExpectedContent = []string{"SQLSTATE", ".go:", "panic"}
 				r := s.Test(t, app)
 				conforms(t, "Error", r.Body)
+				if route, ok := documented(t, s.Method, s.URL, s.ExpectedStatus); !ok {
+					t.Errorf("%s: %s does not document %d", s.Name, route, s.ExpectedStatus)
+				}
 			}
 		})
 
