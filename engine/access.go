@@ -110,6 +110,22 @@ func (e *Engine) RequireAdmin(p *Principal) error {
 	return nil
 }
 
+// RequireManage fails with store.ErrForbidden unless p may edit the
+// definition (kind, key): "manage" on a published form, or the admin role
+// for anything else (roles, flows, forms not yet published).
+func (e *Engine) RequireManage(p *Principal, kind, key string) error {
+	if p == nil {
+		return fmt.Errorf("%w: sign in first", store.ErrForbidden)
+	}
+	if kind == KindForm && e.Snapshot().HasForm(key) && e.access.Model().Can(p.Roles, key, rbac.ActManage) {
+		return nil
+	}
+	if err := e.RequireAdmin(p); err != nil {
+		return fmt.Errorf("%w: you may not change the definition of %s/%s", store.ErrForbidden, kind, key)
+	}
+	return nil
+}
+
 // Explanation is rbac's explanation plus, when a record was named, whether
 // that record is within the rows the user's grants cover.
 type Explanation struct {

@@ -72,14 +72,7 @@ func (s *Server) requireManage(c *fiber.Ctx) error {
 }
 
 func (s *Server) canManage(c *fiber.Ctx, kind, key string) error {
-	p := principal(c)
-	if kind == "form" && s.e.Snapshot().HasForm(key) && s.e.Access().Can(p.Roles, key, rbac.ActManage) {
-		return nil
-	}
-	if err := s.e.RequireAdmin(p); err != nil {
-		return fmt.Errorf("%w: you may not change the definition of %s/%s", store.ErrForbidden, kind, key)
-	}
-	return nil
+	return s.e.RequireManage(principal(c), kind, key)
 }
 
 // loginLimiter slows password guessing from one address: a burst of

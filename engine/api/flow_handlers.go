@@ -19,6 +19,7 @@ func (s *Server) registerFlows(r fiber.Router) {
 	r.Get("/tasks/:id", s.getTask)
 	r.Post("/tasks/:id/decide", s.decideTask)
 	r.Post("/tasks/:id/transfer", s.transferTask)
+	r.Get("/flows/analytics", s.requireAdmin, s.flowAnalytics)
 	r.Get("/flows/instances/:id", s.getFlowInstance)
 	r.Post("/flows/instances/:id/withdraw", s.withdrawInstance)
 	r.Post("/flows/instances/:id/cancel", s.requireAdmin, s.cancelInstance)

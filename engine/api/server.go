@@ -88,6 +88,7 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Post("/definitions/:kind/:key/rollback", s.requireManage, s.rollback)
 	authed.Get("/definitions/:kind/:key/versions", s.requireManage, s.listVersions)
 	authed.Get("/definitions/:kind/:key/versions/:version", s.requireManage, s.getVersion)
+	authed.Post("/definitions/flow/:key/replay", s.replayDraft)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
