@@ -46,14 +46,16 @@ func (r *Runtime) jobTransition(ctx context.Context, id int64) (t *transition, l
 	return t, true, nil
 }
 
-// waitingAt finds the path of t waiting at node for activation, or nil
-// when the instance has moved on since the job was enqueued.
-func (t *transition) waitingAt(pathID int, node string, activation int64) (*path, *cnode) {
+// waitingAt finds the path of t still waiting in the entry (activation)
+// the job was enqueued for, or nil when it has moved on since. The node is
+// the path's own: an admin may have moved the instance to a newer version
+// whose node has another id (activations are unique in an instance).
+func (t *transition) waitingAt(pathID int, activation int64) (*path, *cnode) {
 	p := t.data.path(pathID)
-	if p == nil || p.Node != node || p.Activation != activation || p.State != PathWaiting {
+	if p == nil || p.Activation != activation || p.State != PathWaiting {
 		return nil, nil
 	}
-	n, ok := t.cf.nodes[node]
+	n, ok := t.cf.nodes[p.Node]
 	if !ok {
 		return nil, nil
 	}

@@ -24,6 +24,10 @@ func (v versions) FlowVersion(_ context.Context, key string, version int) (*flow
 	return nil, fmt.Errorf("%w: flow %s version %d", store.ErrNotFound, key, version)
 }
 
+func (v versions) LiveFlow(ctx context.Context, key string) (*flows.Compiled, error) {
+	return v.FlowVersion(ctx, key, len(v))
+}
+
 // migrating is a runtime over two versions of flow "t" on customers, with
 // a record to run it on.
 type migrating struct {
@@ -59,7 +63,7 @@ func twoVersions(t *testing.T, db *store.DB, v1, v2 string) *migrating {
 	}
 	m.rec = rec.ID()
 	d := people{roles: map[string][]int64{"finance": {1, 2, 3}}}
-	m.rt = flows.NewRuntime(db, flows.Deps{Records: m.recs, Directory: d, Versions: versions{1: m.v1, 2: m.v2}})
+	m.rt = flows.NewRuntime(db, flows.Deps{Records: m.recs, Directory: d, Versions: versions{1: m.v1, 2: m.v2}, Jobs: &jobLog{}})
 	return m
 }
 

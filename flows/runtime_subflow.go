@@ -70,7 +70,7 @@ func (r *Runtime) Resume(ctx context.Context, a ResumeArgs) error {
 		if err != nil || !live {
 			return err
 		}
-		p, n := t.waitingAt(a.Path, a.Node, a.Activation)
+		p, n := t.waitingAt(a.Path, a.Activation)
 		if p == nil || n.Type != TypeSubflow {
 			return nil
 		}

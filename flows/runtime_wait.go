@@ -64,7 +64,7 @@ func (r *Runtime) Wake(ctx context.Context, a WakeArgs) error {
 		if err != nil || !live {
 			return err
 		}
-		p, n := t.waitingAt(a.Path, a.Node, a.Activation)
+		p, n := t.waitingAt(a.Path, a.Activation)
 		if p == nil || n.Type != TypeWait {
 			return nil
 		}
