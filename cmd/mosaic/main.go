@@ -76,9 +76,28 @@ func addDBFlags(fs *flag.FlagSet) dbFlags {
 	}
 }
 
-func (f dbFlags) open(ctx context.Context) (*engine.Engine, error) {
+// open starts the engine; only serve runs the job worker: a one-shot
+// command leaves the jobs it enqueues to the server.
+func (f dbFlags) open(ctx context.Context, worker bool) (*engine.Engine, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
-	return engine.Open(ctx, engine.Config{DataDir: *f.data, DSN: *f.db, Logger: log})
+	cfg := engine.Config{DataDir: *f.data, DSN: *f.db, Logger: log,
+		SMTP: engine.SMTPConfig{Addr: os.Getenv("MOSAIC_SMTP_ADDR"), From: envOr("MOSAIC_SMTP_FROM", "mosaic@localhost"),
+			Username: os.Getenv("MOSAIC_SMTP_USER"), Password: os.Getenv("MOSAIC_SMTP_PASSWORD")},
+		WebhookSecret: os.Getenv("MOSAIC_WEBHOOK_SECRET"),
+		BaseURL:       os.Getenv("MOSAIC_BASE_URL"),
+		Jobs:          engine.JobsConfig{Off: !worker || os.Getenv("MOSAIC_JOBS") == "off"},
+	}
+	for name, d := range map[string]*time.Duration{"MOSAIC_JOB_POLL": &cfg.Jobs.Poll,
+		"MOSAIC_JOB_RESCUE_AFTER": &cfg.Jobs.RescueAfter, "MOSAIC_JOB_RETRY_BASE": &cfg.Jobs.RetryBase} {
+		if v := os.Getenv(name); v != "" {
+			parsed, err := time.ParseDuration(v)
+			if err != nil || parsed <= 0 {
+				return nil, fmt.Errorf("%s=%q is not a duration such as 2s or 5m", name, v)
+			}
+			*d = parsed
+		}
+	}
+	return engine.Open(ctx, cfg)
 }
 
 func envOr(name, def string) string {
@@ -105,7 +124,7 @@ func serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e, err := dbf.open(ctx)
+	e, err := dbf.open(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -167,7 +186,7 @@ func importCmd(args []string) error {
 		return errors.New("usage: mosaic import [--data DIR] [--db DSN] PATH")
 	}
 	ctx := context.Background()
-	e, err := dbf.open(ctx)
+	e, err := dbf.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -196,7 +215,7 @@ func exportCmd(args []string) error {
 		return errors.New("usage: mosaic export [--data DIR] [--db DSN] PATH")
 	}
 	ctx := context.Background()
-	e, err := dbf.open(ctx)
+	e, err := dbf.open(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -221,7 +240,7 @@ func adminCreate(args []string) error {
 		return errors.New("--email and --password are required")
 	}
 	ctx := context.Background()
-	e, err := dbf.open(ctx)
+	e, err := dbf.open(ctx, false)
 	if err != nil {
 		return err
 	}
