@@ -117,6 +117,16 @@ func (v oneVersion) FlowVersion(context.Context, string, int) (*flows.Compiled, 
 // the finance role is users 1, 2 and 3 and nobody is away.
 func runtimeFor(t *testing.T, db *store.DB, nodes string, dir ...people) (*flows.Runtime, *flows.Compiled, int64) {
 	t.Helper()
+	d := people{roles: map[string][]int64{"finance": {1, 2, 3}}}
+	if len(dir) > 0 {
+		d = dir[0]
+	}
+	return runtimeWith(t, db, nodes, flows.Deps{Directory: d})
+}
+
+// runtimeWith is runtimeFor with the directory and clock of deps.
+func runtimeWith(t *testing.T, db *store.DB, nodes string, deps flows.Deps) (*flows.Runtime, *flows.Compiled, int64) {
+	t.Helper()
 	l := exampleLookup(t)
 	f, err := flows.ParseFlow([]byte(`{"kind": "flow", "key": "t", "title": "T", "form": "customer",
 		"triggers": [{"on": "submit"}], "nodes": ` + nodes + `}`))
@@ -132,12 +142,8 @@ func runtimeFor(t *testing.T, db *store.DB, nodes string, dir ...people) (*flows
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := people{roles: map[string][]int64{"finance": {1, 2, 3}}}
-	if len(dir) > 0 {
-		d = dir[0]
-	}
-	rt := flows.NewRuntime(db, flows.Deps{Records: recs, Directory: d, Versions: oneVersion{cf}})
-	return rt, cf, rec.ID()
+	deps.Records, deps.Versions = recs, oneVersion{cf}
+	return flows.NewRuntime(db, deps), cf, rec.ID()
 }
 
 // open lists the pending tasks of an instance by node.
