@@ -22,6 +22,7 @@ func (s *Server) registerFlows(r fiber.Router) {
 	r.Get("/flows/instances/:id", s.getFlowInstance)
 	r.Post("/flows/instances/:id/withdraw", s.withdrawInstance)
 	r.Post("/flows/instances/:id/cancel", s.requireAdmin, s.cancelInstance)
+	s.registerTaskActions(r)
 }
 
 // optionalBody decodes a JSON body into v when there is one; an empty body
