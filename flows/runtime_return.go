@@ -167,16 +167,26 @@ func (t *transition) lineage(p *path) []*path {
 }
 
 // passedOn finds the path of p's lineage on which the record passed
-// approval node (someone approved it there) and returns it. Steps on
-// parallel paths beside p, or on paths already joined, are not on the
-// record's way to p and cannot be returned to.
+// approval node (someone approved it there) on its way to n, and returns
+// it. Steps on parallel paths beside p, or on paths already joined, are not
+// on the record's way to p and cannot be returned to; nor can a step after
+// n that the record passed before it was sent back to an earlier one.
 func (t *transition) passedOn(p *path, n *cnode, node string) (*path, error) {
 	line := t.lineage(p)
 	passed := map[string]*path{}
 	var order []string
+	leads := map[string]bool{}
 	for _, task := range t.tasks {
 		i := slices.IndexFunc(line, func(q *path) bool { return q.ID == task.PathID })
 		if i < 0 || task.Kind != "" || task.State != store.TaskApproved || task.NodeID == n.ID {
+			continue
+		}
+		up, known := leads[task.NodeID]
+		if !known {
+			up = t.cf.walk([]string{task.NodeID}, "", "")[n.ID]
+			leads[task.NodeID] = up
+		}
+		if !up {
 			continue
 		}
 		if _, seen := passed[task.NodeID]; !seen {

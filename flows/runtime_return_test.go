@@ -144,6 +144,23 @@ func TestReturn(t *testing.T) {
 			})
 		}
 
+		t.Run("sent back, the steps after are not earlier steps", func(t *testing.T) {
+			rt, cf, rec := runtimeFor(t, db, threeSteps)
+			inst, err := rt.Start(ctx, cf, rec, submitter, "submit")
+			if err != nil {
+				t.Fatal(err)
+			}
+			walk(t, rt, inst.ID, "a", "b")
+			if _, err := rt.Return(ctx, flows.Return{TaskID: open(t, db, inst.ID)["c"], Actor: forms.Actor{ID: 3}, To: flows.ReturnToNode, Node: "a",
+				Resume: flows.ResumeFlow, Comment: "again"}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = rt.Return(ctx, flows.Return{TaskID: open(t, db, inst.ID)["a"], Actor: forms.Actor{ID: 1}, To: flows.ReturnToNode, Node: "b", Comment: "x"})
+			if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Path != "/node" || !strings.Contains(ps[0].Message, "passed no earlier approval") {
+				t.Errorf("returning to a later step: %v", err)
+			}
+		})
+
 		t.Run("bad returns are refused at the field", func(t *testing.T) {
 			rt, cf, rec := runtimeFor(t, db, threeSteps)
 			inst, err := rt.Start(ctx, cf, rec, submitter, "submit")

@@ -160,5 +160,5 @@ func (t *transition) nothingToUrge(skipped []UrgeSkip) error {
 			retry = s.RetryAt
 		}
 	}
-	return &TooSoonError{What: fmt.Sprintf("the approvers were urged less than %s ago", UrgeInterval), RetryAt: retry}
+	return &TooSoonError{What: "the approvers were urged less than an hour ago", RetryAt: retry}
 }

@@ -161,6 +161,15 @@ func TestTaskActionsAPI(t *testing.T) {
 		if route, ok := documented(t, "POST", inst+"/urge", 429); !ok {
 			t.Errorf("%s does not document 429", route)
 		}
+
+		// Every action is audited, with who did it.
+		for action, actor := range map[string]int64{"flow.return": fx.fd.ID, "flow.resubmit": fx.rep.ID, "flow.add_signer": fx.fd.ID,
+			"flow.delegate": fx.fd.ID, "flow.comment": fx.service.ID, "flow.urge": fx.rep.ID} {
+			audit := app.Expect(t, 200, "GET", "/api/v1/admin/audit?target_kind=flow&target_key=credit_check&action="+action, "", nil)
+			if !strings.Contains(audit.Body, fmt.Sprintf(`"actor_id":%d`, actor)) || !strings.Contains(audit.Body, fmt.Sprintf(`"record":%d`, fx.record)) {
+				t.Errorf("%s is not audited: %s", action, audit.Body)
+			}
+		}
 	})
 }
 
