@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mosaic-lowcode/mosaic/flows"
@@ -84,7 +85,7 @@ type Inbox struct {
 // inboxGroups are the task groups of the inbox and the task states in each.
 var inboxGroups = map[string][]string{
 	"pending": {store.TaskPending},
-	"done":    {store.TaskApproved, store.TaskRejected},
+	"done":    {store.TaskApproved, store.TaskRejected, store.TaskReturned, store.TaskResubmitted},
 	"cc":      {store.TaskCC},
 	"closed":  {store.TaskCancelled, store.TaskSkipped},
 }
@@ -167,6 +168,15 @@ func (e *Engine) TaskDetail(ctx context.Context, p *Principal, id int64) (*TaskD
 	}
 	base, berr := model.Access(p.Subject(), cf.Form, rbac.ActRead)
 	acc := flows.NodeAccess(cf, task.NodeID, base, berr == nil)
+	if task.Kind == store.TaskKindResubmit {
+		// note: fixing a returned record, the submitter sees and edits it as
+		// their roles let them, not as any step does.
+		if upd, err := model.Access(p.Subject(), cf.Form, rbac.ActUpdate); err == nil {
+			acc = upd
+		} else if berr == nil {
+			acc = base
+		}
+	}
 	rec, err := e.records.Get(ctx, cf.Form, inst.RecordID)
 	if err != nil {
 		return nil, err
@@ -229,7 +239,7 @@ func (e *Engine) FlowInstance(ctx context.Context, p *Principal, id int64) (*Ins
 			read = acc
 		}
 	}
-	v.Steps, err = e.stepViews(ctx, inst, steps, form, read)
+	v.Steps, err = e.stepViews(ctx, inst, steps, form, read, e.fileSight(model, p.Subject()))
 	return v, err
 }
 
@@ -338,7 +348,8 @@ func (e *Engine) taskViews(ctx context.Context, ts []store.FlowTask) ([]TaskView
 	return out, nil
 }
 
-func (e *Engine) stepViews(ctx context.Context, inst *store.FlowInstance, steps []store.FlowStep, form *forms.Compiled, read *forms.Access) ([]StepView, error) {
+func (e *Engine) stepViews(ctx context.Context, inst *store.FlowInstance, steps []store.FlowStep, form *forms.Compiled, read *forms.Access,
+	seesFile func(form, field string) bool) ([]StepView, error) {
 	var ids []int64
 	for _, s := range steps {
 		if s.ActorID != 0 {
@@ -352,7 +363,7 @@ func (e *Engine) stepViews(ctx context.Context, inst *store.FlowInstance, steps 
 	out := make([]StepView, len(steps))
 	for k, s := range steps {
 		out[k] = StepView{FlowStep: s, NodeTitle: e.nodeTitle(inst.FlowKey, s.NodeID), Actor: us[s.ActorID],
-			Data: visibleStepData(s.Data, form, read)}
+			Data: visibleStepData(s.Data, form, read, seesFile)}
 	}
 	return out, nil
 }
@@ -360,8 +371,9 @@ func (e *Engine) stepViews(ctx context.Context, inst *store.FlowInstance, steps 
 // visibleStepData leaves out of a step's data the record values a viewer
 // with read access read (nil: none) may not see: the values a condition
 // read, the fields an action set and the changes an approver made. Values
-// written to other forms are shown only to those who read everything.
-func visibleStepData(raw string, form *forms.Compiled, read *forms.Access) json.RawMessage {
+// written to other forms are shown only to those who read everything, and
+// a comment's files only to those who may see them (seesFile).
+func visibleStepData(raw string, form *forms.Compiled, read *forms.Access, seesFile func(form, field string) bool) json.RawMessage {
 	if raw == "" {
 		return json.RawMessage("null")
 	}
@@ -402,6 +414,14 @@ func visibleStepData(raw string, form *forms.Compiled, read *forms.Access) json.
 	}
 	filter(data["set"])
 	filter(data["changes"])
+	if files, ok := data["attachments"].([]any); ok {
+		data["attachments"] = slices.DeleteFunc(files, func(f any) bool {
+			m, _ := f.(map[string]any)
+			form, _ := m["form"].(string)
+			field, _ := m["field"].(string)
+			return seesFile == nil || !seesFile(form, field)
+		})
+	}
 	if _, ok := data["message"]; ok && !readsAll(form, read) {
 		data["message"] = "(not shown: it may quote fields you cannot read)"
 	}

@@ -286,28 +286,10 @@ func (t *transition) notify(p *path, n *cnode, users []int64, message string, no
 // settle looks at the tasks of p's current entry into approval n after a
 // decision, and moves p on when the node is decided: approved when enough
 // approved, rejected when a reject makes that impossible. A sequential
-// approval asks its next signer.
+// approval asks its next signer. An approved node goes on to its next node,
+// or back to the approval that returned the record to it.
 func (t *transition) settle(p *path, n *cnode) error {
-	var approved, rejected, open int
-	var next *store.FlowTask
-	for _, task := range t.tasks {
-		if task.Activation != p.Activation || task.PathID != p.ID || task.NodeID != n.ID {
-			continue
-		}
-		switch task.State {
-		case store.TaskApproved:
-			approved++
-		case store.TaskRejected:
-			rejected++
-		case store.TaskPending:
-			open++
-		case store.TaskQueued:
-			open++
-			if next == nil || task.Sequence < next.Sequence {
-				next = task
-			}
-		}
-	}
+	approved, rejected, open, next := t.tally(p, n)
 	var outcome string
 	switch {
 	case approved >= p.Need:
@@ -334,9 +316,9 @@ func (t *transition) settle(p *path, n *cnode) error {
 		t.engineStep(n.ID, StepRouted, 0, "", data)
 		return t.rejectTo(p, n)
 	}
-	data["next"] = n.Next
+	to := t.nextAfter(p, n, data)
 	t.engineStep(n.ID, StepRouted, 0, "", data)
-	p.Node, p.State, p.Activation, p.Need = n.Next, PathRunning, 0, 0
+	p.Node, p.State, p.Activation, p.Need = to, PathRunning, 0, 0
 	t.queue = append([]int{p.ID}, t.queue...)
 	return nil
 }

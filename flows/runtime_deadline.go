@@ -93,16 +93,6 @@ func dueNow(task *store.FlowTask, a DeadlineArgs) bool {
 	return task.State == store.TaskPending && task.DueAt != nil && task.DueAt.Equal(a.Due)
 }
 
-// task finds one of the instance's tasks as the transition sees it.
-func (t *transition) task(id int64) *store.FlowTask {
-	for _, task := range t.tasks {
-		if task.ID == id {
-			return task
-		}
-	}
-	return nil
-}
-
 // remind sends the assignee of an overdue task a notice.
 func (t *transition) remind(p *path, n *cnode, task *store.FlowTask, note string) error {
 	msg := fmt.Sprintf("Reminder: your decision on %s #%d (%s) was due %s.", t.inst.FormKey, t.inst.RecordID,

@@ -78,6 +78,9 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 		if d.Version != 0 && task.Version != d.Version {
 			return fmt.Errorf("%w: task %d has changed (version %d, you sent %d); reload it", store.ErrConflict, task.ID, task.Version, d.Version)
 		}
+		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
+			return err
+		}
 		t, p, n, err := r.taskTransition(ctx, inst, task, d.Actor)
 		if err != nil {
 			return err
@@ -107,10 +110,19 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 		if task.AssigneeID != d.Actor.ID {
 			data["for"] = task.AssigneeID
 		}
+		if task.OnBehalfOf != nil {
+			data["on_behalf_of"] = *task.OnBehalfOf
+		}
+		if task.Kind != "" {
+			data["signer"] = task.Kind
+		}
 		if changed != "" {
 			data["changes"] = json.RawMessage(changed)
 		}
 		t.step(n.ID, StepDecided, task.ID, d.Comment, data)
+		if err := t.afterDecision(n, task.ID); err != nil {
+			return err
+		}
 		if err := t.settle(p, n); err != nil {
 			return err
 		}
@@ -180,20 +192,30 @@ func noTask(id int64) error { return fmt.Errorf("%w: there is no task %d", store
 // taskTransition sets up the transition of a decision on task: the pinned
 // flow, the path waiting for the task and its node.
 func (r *Runtime) taskTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor) (*transition, *path, *cnode, error) {
+	t, p, n, err := r.pathTransition(ctx, inst, task, actor, PathPending)
+	if err == nil && n.Type != TypeApproval {
+		err = fmt.Errorf("%w: task %d is not at an approval of flow %s v%d", store.ErrConflict, task.ID, t.cf.Flow.Key, t.cf.Version)
+	}
+	return t, p, n, err
+}
+
+// pathTransition sets up the transition of an action on task: the pinned
+// flow, the path waiting for the task in state, and the task's node.
+func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor, state string) (*transition, *path, *cnode, error) {
 	cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	n, ok := cf.nodes[task.NodeID]
-	if !ok || n.Type != TypeApproval {
-		return nil, nil, nil, fmt.Errorf("%w: task %d is not at an approval of flow %s v%d", store.ErrConflict, task.ID, cf.Flow.Key, cf.Version)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("%w: task %d is not at a node of flow %s v%d", store.ErrConflict, task.ID, cf.Flow.Key, cf.Version)
 	}
 	data, err := decodeRunData(inst.Data)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	p := data.path(task.PathID)
-	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != PathPending {
+	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != state {
 		return nil, nil, nil, fmt.Errorf("%w: the instance has moved on from this task", store.ErrConflict)
 	}
 	rec, err := r.deps.Records.Get(ctx, cf.Form, inst.RecordID)
@@ -234,8 +256,13 @@ func (t *transition) applyChanges(n *cnode, d Decision) (string, error) {
 		base, has = d.ReadAccess(t.cf.Form)
 	}
 	acc := NodeAccess(t.cf, n.ID, base, has)
-	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0,
-		forms.Write{Input: d.Changes, Actor: d.Actor, Trusted: true, Access: acc})
+	return t.writeRecord(forms.Write{Input: d.Changes, Actor: d.Actor, Trusted: true, Access: acc})
+}
+
+// writeRecord updates the instance's record with w and returns what
+// changed, as JSON for the task.
+func (t *transition) writeRecord(w forms.Write) (string, error) {
+	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, w)
 	if err != nil {
 		return "", err
 	}

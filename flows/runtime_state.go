@@ -24,6 +24,9 @@ const (
 	PathArrived = "arrived" // at its join, waiting for the other paths
 	PathForked  = "forked"  // its split's paths are running
 	PathStuck   = "stuck"   // failed; an admin must look at it
+	// PathReturned waits for the submitter to fix a returned record and
+	// resubmit it.
+	PathReturned = "returned"
 )
 
 // runData is the runtime's own state of an instance, kept as JSON in the
@@ -60,6 +63,9 @@ type path struct {
 	Activation int64  `json:"activation,omitempty"`
 	Need       int    `json:"need,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+	// Back are the approvals that returned the record and wait to be asked
+	// again once it has been fixed, the latest last.
+	Back []string `json:"back,omitempty"`
 }
 
 func (d *runData) newPath(parent int, split, node string) *path {

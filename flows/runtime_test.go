@@ -129,6 +129,16 @@ func (l *jobLog) Mail() bool { return false }
 // the finance role is users 1, 2 and 3 and nobody is away.
 func runtimeFor(t *testing.T, db *store.DB, nodes string, dir ...people) (*flows.Runtime, *flows.Compiled, int64) {
 	t.Helper()
+	d := people{roles: map[string][]int64{"finance": {1, 2, 3}}}
+	if len(dir) > 0 {
+		d = dir[0]
+	}
+	return runtimeWith(t, db, nodes, flows.Deps{Directory: d})
+}
+
+// runtimeWith is runtimeFor with the directory and clock of deps.
+func runtimeWith(t *testing.T, db *store.DB, nodes string, deps flows.Deps) (*flows.Runtime, *flows.Compiled, int64) {
+	t.Helper()
 	l := exampleLookup(t)
 	f, err := flows.ParseFlow([]byte(`{"kind": "flow", "key": "t", "title": "T", "form": "customer",
 		"triggers": [{"on": "submit"}], "nodes": ` + nodes + `}`))
@@ -144,12 +154,8 @@ func runtimeFor(t *testing.T, db *store.DB, nodes string, dir ...people) (*flows
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := people{roles: map[string][]int64{"finance": {1, 2, 3}}}
-	if len(dir) > 0 {
-		d = dir[0]
-	}
-	rt := flows.NewRuntime(db, flows.Deps{Records: recs, Directory: d, Versions: oneVersion{cf}, Jobs: &jobLog{}})
-	return rt, cf, rec.ID()
+	deps.Records, deps.Versions, deps.Jobs = recs, oneVersion{cf}, &jobLog{}
+	return flows.NewRuntime(db, deps), cf, rec.ID()
 }
 
 // open lists the pending tasks of an instance by node.

@@ -87,7 +87,8 @@ func noInstance(id int64) error {
 
 // Transfer gives a pending task to another active user, for its assignee
 // or an admin. The submitter cannot receive a task of their own record
-// unless the flow allows self-approval.
+// unless the flow allows self-approval, nor can anyone who already has a
+// task at the step.
 func (r *Runtime) Transfer(ctx context.Context, taskID int64, actor forms.Actor, admin bool, to int64, comment string) (*store.FlowTask, error) {
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
@@ -95,11 +96,14 @@ func (r *Runtime) Transfer(ctx context.Context, taskID int64, actor forms.Actor,
 		if err != nil {
 			return err
 		}
+		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
+			return err
+		}
 		cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
 		if err != nil {
 			return err
 		}
-		if err := r.checkTransfer(ctx, cf, inst, task, to); err != nil {
+		if err := r.checkHandover(ctx, cf, inst, task, to, "/to", CodeInvalidTransfer); err != nil {
 			return err
 		}
 		ok, err := r.db.TransferFlowTask(ctx, task.ID, to, nil)
@@ -122,24 +126,4 @@ func (r *Runtime) Transfer(ctx context.Context, taskID int64, actor forms.Actor,
 			map[string]any{"task": task.ID, "to": to})
 	})
 	return out, err
-}
-
-func (r *Runtime) checkTransfer(ctx context.Context, cf *Compiled, inst *store.FlowInstance, task *store.FlowTask, to int64) error {
-	bad := func(msg string) error {
-		return &forms.ProblemList{Subject: "request", Problems: []forms.Problem{{Path: "/to", Code: CodeInvalidTransfer, Message: msg}}}
-	}
-	if to == task.AssigneeID {
-		return bad("the task is already theirs")
-	}
-	if to == inst.SubmitterID && !cf.Flow.AllowSelfApproval {
-		return bad("the submitter cannot approve their own record")
-	}
-	active, err := r.deps.Directory.ActiveUsers(ctx, []int64{to})
-	if err != nil {
-		return err
-	}
-	if len(active) == 0 {
-		return bad(fmt.Sprintf("there is no active user %d", to))
-	}
-	return nil
 }

@@ -12,11 +12,6 @@ import (
 // between two timestamps differ per dialect (secondsBetween). Every value
 // is bound; the SQL text is fixed.
 
-// taskReturned is the state of a task whose approver sent the record back
-// (return to the submitter or an earlier node).
-//
-// NB! it must match the state the runtime's return action writes.
-const taskReturned = "returned"
 
 // stepTaskCreated is the timeline step written when a task is handed to its
 // assignee: at creation, and again when a queued signer of a sequential
@@ -99,8 +94,8 @@ func (db *DB) FlowNodeCounts(ctx context.Context, f FlowStatsFilter) ([]FlowNode
 			"SUM(CASE WHEN t.state = ? THEN 1 ELSE 0 END) AS pending, "+
 			"SUM(CASE WHEN t.state = ? AND t.due_at < ? THEN 1 ELSE 0 END) AS overdue, "+
 			"AVG(CASE WHEN t.state IN (?, ?, ?) THEN "+db.decisionSeconds()+" END) AS avg_decision_seconds",
-			TaskApproved, TaskRejected, taskReturned, TaskPending, TaskPending, f.now(),
-			TaskApproved, TaskRejected, taskReturned).
+			TaskApproved, TaskRejected, TaskReturned, TaskPending, TaskPending, f.now(),
+			TaskApproved, TaskRejected, TaskReturned).
 		Group("i.flow_key, t.node_id").Order("i.flow_key, t.node_id")
 	err := q.Scan(&out).Error
 	return out, translate(err)
@@ -116,7 +111,7 @@ func (db *DB) FlowNodeDecisionSeconds(ctx context.Context, f FlowStatsFilter, fl
 	}
 	var out []float64
 	err := db.flowTasks(ctx, f).Select(db.decisionSeconds()+" AS seconds").
-		Where("i.flow_key = ? AND t.node_id = ? AND t.state IN ?", flow, node, []string{TaskApproved, TaskRejected, taskReturned}).
+		Where("i.flow_key = ? AND t.node_id = ? AND t.state IN ?", flow, node, []string{TaskApproved, TaskRejected, TaskReturned}).
 		Order("seconds").Offset(int(rank - 1)).Limit(1).Scan(&out).Error
 	if err != nil {
 		return 0, translate(err)
@@ -137,8 +132,8 @@ func (db *DB) FlowAssigneeCounts(ctx context.Context, f FlowStatsFilter) ([]Flow
 			"SUM(CASE WHEN t.state = ? AND t.due_at < ? THEN 1 ELSE 0 END) AS overdue, "+
 			"SUM(CASE WHEN t.state IN (?, ?, ?) THEN 1 ELSE 0 END) AS decided, "+
 			"AVG(CASE WHEN t.state IN (?, ?, ?) THEN "+db.decisionSeconds()+" END) AS avg_decision_seconds",
-			TaskPending, TaskPending, f.now(), TaskApproved, TaskRejected, taskReturned,
-			TaskApproved, TaskRejected, taskReturned).
+			TaskPending, TaskPending, f.now(), TaskApproved, TaskRejected, TaskReturned,
+			TaskApproved, TaskRejected, TaskReturned).
 		Group("i.flow_key, t.assignee_id").Order("i.flow_key, t.assignee_id")
 	err := q.Scan(&out).Error
 	return out, translate(err)

@@ -21,6 +21,27 @@ const (
 	TaskCancelled = "cancelled"
 	TaskSkipped   = "skipped"
 	TaskCC        = "cc" // notify-only: nothing to decide
+	// TaskReturned is a task whose assignee sent the record back (to the
+	// submitter or an earlier step) instead of deciding.
+	TaskReturned = "returned"
+	// TaskResubmitted is a submitter's fix-and-resubmit task, done.
+	TaskResubmitted = "resubmitted"
+)
+
+// Flow task kinds. The zero kind is an approver's task (or, in state cc, a
+// notice of a cc node or notify action).
+const (
+	// TaskKindResubmit asks the submitter to fix a returned record and
+	// submit it again.
+	TaskKindResubmit = "resubmit"
+	// TaskKindSignerBefore is a signer added before the host task's
+	// assignee: they decide first, then the host task is asked again.
+	TaskKindSignerBefore = "signer_before"
+	// TaskKindSignerAfter is a signer added after the host task's
+	// assignee: asked once the host approves, and the step waits for them.
+	TaskKindSignerAfter = "signer_after"
+	// TaskKindUrge is a reminder notice (state cc) about the host task.
+	TaskKindUrge = "urge"
 )
 
 // FlowInstance is one run of a flow on one record. It is pinned to the flow
@@ -63,7 +84,7 @@ type FlowTask struct {
 	PathID     int    `gorm:"not null;default:0" json:"-"`
 	AssigneeID int64  `gorm:"not null;index:ix_flow_task_inbox,priority:1" json:"assignee_id"`
 	// OnBehalfOf is the user the task was meant for when it went to their
-	// out-of-office delegate.
+	// out-of-office delegate, or when they delegated it.
 	OnBehalfOf *int64     `json:"on_behalf_of"`
 	State      string     `gorm:"size:20;not null;index:ix_flow_task_inbox,priority:2" json:"state"`
 	Sequence   int        `gorm:"not null;default:0" json:"sequence,omitempty"`
@@ -76,6 +97,11 @@ type FlowTask struct {
 	// Changes are the approver's edits to the record (JSON object).
 	Changes string `gorm:"type:text;not null;default:''" json:"-"`
 	Version int64  `gorm:"not null;default:1" json:"version"`
+
+	// Kind tells special tasks apart (TaskKind…); empty for an approver's.
+	Kind string `gorm:"size:20;not null;default:''" json:"kind,omitempty"`
+	// HostID is the task an added signer or a reminder is about.
+	HostID int64 `gorm:"not null;default:0" json:"host_id,omitempty"`
 }
 
 // TableName keeps system tables under the mosaic_ prefix.

@@ -3,12 +3,16 @@ package api
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -30,16 +34,30 @@ type apiError struct {
 	Message string
 	Details []Detail
 	cause   error
+	// retryAfter, when set, is the Retry-After of a 429, in seconds.
+	retryAfter int
 }
 
 func (e *apiError) Error() string { return e.Message }
 
 type errorBody struct {
-	Error struct {
-		Code    string   `json:"code"`
-		Message string   `json:"message"`
-		Details []Detail `json:"details"`
-	} `json:"error"`
+	Error errorInfo `json:"error"`
+}
+
+// errorInfo is the inside of the error shape, also one entry's error in a
+// batch's results.
+type errorInfo struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Details []Detail `json:"details"`
+}
+
+func (e *apiError) info() errorInfo {
+	info := errorInfo{Code: e.Code, Message: e.Message, Details: e.Details}
+	if info.Details == nil {
+		info.Details = []Detail{}
+	}
+	return info
 }
 
 func newError(status int, code, msg string, details ...Detail) *apiError {
@@ -72,6 +90,12 @@ func toAPIError(err error) *apiError {
 	var fiberErr *fiber.Error
 	if errors.As(err, &fiberErr) {
 		return fiberError(fiberErr)
+	}
+	var soon *flows.TooSoonError
+	if errors.As(err, &soon) {
+		ae := newError(http.StatusTooManyRequests, "too_many_requests", soon.Error())
+		ae.retryAfter = max(1, int(math.Ceil(time.Until(soon.RetryAt).Seconds())))
+		return ae
 	}
 	switch {
 	case errors.Is(err, engine.ErrLockedOut):
@@ -182,11 +206,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if ae.Status >= 500 {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		}
-		var body errorBody
-		body.Error.Code, body.Error.Message, body.Error.Details = ae.Code, ae.Message, ae.Details
-		if body.Error.Details == nil {
-			body.Error.Details = []Detail{}
+		if ae.retryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ae.retryAfter))
 		}
-		return c.Status(ae.Status).JSON(body)
+		return c.Status(ae.Status).JSON(errorBody{Error: ae.info()})
 	}
 }

@@ -24,6 +24,7 @@ func (s *Server) registerFlows(r fiber.Router) {
 	r.Post("/flows/instances/:id/withdraw", s.withdrawInstance)
 	r.Post("/flows/instances/:id/cancel", s.requireAdmin, s.cancelInstance)
 	r.Post("/flows/:key/migrate", s.requireAdmin, s.migrateInstances)
+	s.registerTaskActions(r)
 }
 
 // optionalBody decodes a JSON body into v when there is one; an empty body
