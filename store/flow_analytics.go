@@ -12,7 +12,6 @@ import (
 // between two timestamps differ per dialect (secondsBetween). Every value
 // is bound; the SQL text is fixed.
 
-
 // stepTaskCreated is the timeline step written when a task is handed to its
 // assignee: at creation, and again when a queued signer of a sequential
 // approval gets their turn (flows.StepTaskCreated).
