@@ -254,6 +254,19 @@ func (pl *plan) movePaths(mapping map[string]string) {
 			p.Split = pl.moved[p.Split]
 		}
 		p.Node = pl.moved[p.Node]
+		// note: approvals waiting to be asked again after a return go where
+		// the mapping says, else keep their id; one the new version lacks is
+		// dropped, and the flow runs on from where the path now is.
+		back := p.Back[:0]
+		for _, b := range p.Back {
+			if to, ok := mapping[b]; ok {
+				b = to
+			}
+			if n, ok := pl.dst.nodes[b]; ok && n.Type == TypeApproval {
+				back = append(back, b)
+			}
+		}
+		p.Back = back
 	}
 	for from, to := range mapping {
 		if d, ok := pl.data.Decisions[from]; ok && to != from {
