@@ -128,10 +128,7 @@ func TestOrderApprovalExample(t *testing.T) {
 func TestDecideConcurrently(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		w := newWorld(t, app)
-		workers := 50
-		if app.Engine.DB().Dialect() == store.SQLite {
-			workers = 20 // note: one connection; the point is the same.
-		}
+		const workers = 50
 		key := w.publishFlow(t, "customer", "", oneStep(`"mode": "all", "assignees": [{"type": "role", "value": "finance"}]`))
 		v := w.submit(t, w.rep, "customer", w.newCustomer(t, ""), key)
 		if len(v.Tasks) != 3 {
