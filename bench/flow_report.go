@@ -58,7 +58,7 @@ func (r *report) writeFlow(w func(string, ...any)) {
 		"then finance director), through the engine's HTTP API and through a hand-written state machine (fiber + pgx) "+
 		"doing the same writes on its own tables in the same PostgreSQL; %d client workers, %d orders per side in %d "+
 		"alternating rounds after %d warm-up orders. Ratio = hand-written orders/s ÷ engine orders/s (the engine's time "+
-		"per order over the hand-written one's; lower is better).\n\n", r.cfg.workers, r.cfg.flowN, r.cfg.rounds, r.cfg.flowWarmup)
+		"per order over the hand-written one's; lower is better).\n\n", r.cfg.workers, r.cfg.flowN, r.cfg.flowRounds, r.cfg.flowWarmup)
 	w("| Scenario | engine orders/s | hand-written orders/s | **ratio** | target | engine p50/order | hand-written p50/order | engine p99/order | hand-written p99/order |\n")
 	w("|---|---:|---:|---:|---|---:|---:|---:|---:|\n")
 	w("| submit + 2 approvals, %d workers | %.0f | %.0f | **%.2fx** | ≤ %sx %s | %s | %s | %s | %s |\n\n", r.cfg.workers,

@@ -231,7 +231,10 @@ type orderRun struct {
 }
 
 // throughput warms both sides up, then takes cfg.flowN orders through each
-// in alternating rounds with cfg.workers workers.
+// in cfg.flowRounds alternating rounds with cfg.workers workers.
+//
+// note: short rounds, so that other work on the machine, which comes and
+// goes, falls on both sides alike.
 func (f *flowRun) throughput(ctx context.Context) ([2]orderRun, error) {
 	var out [2]orderRun
 	for _, s := range f.sides {
@@ -239,8 +242,8 @@ func (f *flowRun) throughput(ctx context.Context) ([2]orderRun, error) {
 			return out, fmt.Errorf("%s warm-up: %w", s.name, err)
 		}
 	}
-	per := max(1, f.cfg.flowN/f.cfg.rounds)
-	for r := range f.cfg.rounds {
+	per := max(1, f.cfg.flowN/f.cfg.flowRounds)
+	for r := range f.cfg.flowRounds {
 		order := []int{0, 1}
 		if r%2 == 1 {
 			order = []int{1, 0}

@@ -48,6 +48,7 @@ type config struct {
 	rawN       int
 	flowN      int
 	flowWarmup int
+	flowRounds int
 	decideN    int
 	approvers  int
 	cpuProfile string
@@ -64,6 +65,7 @@ func parseFlags() config {
 	flag.IntVar(&c.rawN, "raw-n", 2000, "iterations of each raw PostgreSQL baseline")
 	flag.IntVar(&c.flowN, "flow-n", 1000, "measured orders per side taken through the two-level approval")
 	flag.IntVar(&c.flowWarmup, "flow-warmup", 50, "unmeasured orders per side taken through the approval before measuring")
+	flag.IntVar(&c.flowRounds, "flow-rounds", 10, "alternating engine/hand-written rounds of the approval throughput")
 	flag.IntVar(&c.decideN, "decide-n", 1000, "orders per side whose two tasks the concurrent approvers decide")
 	flag.IntVar(&c.approvers, "approvers", 20, "concurrent approvers deciding distinct tasks")
 	flag.StringVar(&c.example, "example", "examples/order-management", "application folder imported into the engine")
@@ -81,7 +83,7 @@ func parseFlags() config {
 	if c.workers < 1 {
 		c.workers = 1
 	}
-	c.approvers = max(1, c.approvers)
+	c.approvers, c.flowRounds = max(1, c.approvers), max(1, c.flowRounds)
 	c.flowN, c.flowWarmup, c.decideN = max(1, c.flowN), max(0, c.flowWarmup), max(1, c.decideN)
 	return c
 }
