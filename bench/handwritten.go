@@ -19,7 +19,8 @@ import (
 // the order form with fiber and pgx, doing the same work as the engine for
 // the two scenarios (authenticate the bearer token, validate, compute the
 // formulas, take the auto-number, write the order, its lines and an audit
-// row in one transaction; or filter, sort, page, count and load the lines).
+// row in one transaction; or filter, sort, page, count and load the lines),
+// and the two-level approval of the flow scenarios (flow_handwritten.go).
 type handWritten struct {
 	pool        *pgxpool.Pool
 	formVersion int64
@@ -38,6 +39,8 @@ func (h *handWritten) app() *fiber.App {
 	app.Use(h.authenticate)
 	app.Post("/orders", h.createOrder)
 	app.Get("/orders", h.listOrders)
+	app.Post("/orders/:id/submit", h.submitOrder)
+	app.Post("/tasks/:id/decide", h.decideTask)
 	return app
 }
 

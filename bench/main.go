@@ -11,6 +11,10 @@
 // the same way: a sales rep, whose role limits the orders to the rep's own
 // and hides some fields, against an admin, on the same list page.
 //
+// The approval scenarios (issue 4) take draft orders through a two-level
+// approval on the engine and on a hand-written state machine: orders per
+// second, and the latency of decisions under concurrent approvers.
+//
 // Example:
 //
 //	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
@@ -42,6 +46,11 @@ type config struct {
 	workers    int
 	records    int
 	rawN       int
+	flowN      int
+	flowWarmup int
+	flowRounds int
+	decideN    int
+	approvers  int
 	cpuProfile string
 	keep       bool
 }
@@ -54,6 +63,11 @@ func parseFlags() config {
 	flag.IntVar(&c.workers, "c", 4, "concurrent client workers (the same for both sides)")
 	flag.IntVar(&c.records, "records", 20000, "orders bulk-seeded in each order table before the list scenario")
 	flag.IntVar(&c.rawN, "raw-n", 2000, "iterations of each raw PostgreSQL baseline")
+	flag.IntVar(&c.flowN, "flow-n", 1000, "measured orders per side taken through the two-level approval")
+	flag.IntVar(&c.flowWarmup, "flow-warmup", 50, "unmeasured orders per side taken through the approval before measuring")
+	flag.IntVar(&c.flowRounds, "flow-rounds", 10, "alternating engine/hand-written rounds of the approval throughput")
+	flag.IntVar(&c.decideN, "decide-n", 1000, "orders per side whose two tasks the concurrent approvers decide")
+	flag.IntVar(&c.approvers, "approvers", 20, "concurrent approvers deciding distinct tasks")
 	flag.StringVar(&c.example, "example", "examples/order-management", "application folder imported into the engine")
 	flag.StringVar(&c.out, "out", "bench/results.md", "where the Markdown results are written (empty: nowhere)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of a phase run after the measurements (narrow it with -tagfocus=side=engine)")
@@ -69,6 +83,8 @@ func parseFlags() config {
 	if c.workers < 1 {
 		c.workers = 1
 	}
+	c.approvers, c.flowRounds = max(1, c.approvers), max(1, c.flowRounds)
+	c.flowN, c.flowWarmup, c.decideN = max(1, c.flowN), max(0, c.flowWarmup), max(1, c.decideN)
 	return c
 }
 
@@ -85,7 +101,7 @@ func main() {
 
 // run sets everything up, measures, reports and cleans up.
 func run(ctx context.Context, cfg config) (err error) {
-	started := time.Now()
+	started, load := time.Now(), loadAverage()
 	env, err := setUp(ctx, cfg)
 	if env != nil {
 		defer func() {
@@ -100,7 +116,7 @@ func run(ctx context.Context, cfg config) (err error) {
 	rep := &report{cfg: cfg, started: started, goVersion: runtime.Version(), cores: runtime.NumCPU(),
 		maxProcs: runtime.GOMAXPROCS(0), pgVersion: env.pgVersion, listFilter: listFilter,
 		engineWhere: env.engineWhere, repWhere: env.repWhere, repID: env.rep.ID, repOrders: env.repOrders,
-		parity: env.parity}
+		parity: env.parity, load: load}
 
 	log.Printf("raw PostgreSQL baselines (%d iterations each)", cfg.rawN)
 	if rep.raw, err = rawBaselines(ctx, env.pool, cfg); err != nil {
@@ -129,14 +145,22 @@ func run(ctx context.Context, cfg config) (err error) {
 			rep.accessPlans = explainAccess(ctx, env)
 		}
 	}
+	fr, err := newFlowRun(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer fr.close()
+	if rep.flow, err = measureFlows(ctx, fr); err != nil {
+		return err
+	}
 	if cfg.cpuProfile != "" {
 		log.Printf("profiling into %s (-tagfocus=side=engine for the engine)", cfg.cpuProfile)
-		if err := profileEngine(ctx, env, d, cfg); err != nil {
+		if err := profileEngine(ctx, env, d, cfg, fr); err != nil {
 			return err
 		}
 	}
 	// note: last, because it turns on the engine's statement log for good.
-	if rep.trace, err = traceStatements(ctx, env, d); err != nil {
+	if rep.trace, err = traceStatements(ctx, env, d, fr); err != nil {
 		return err
 	}
 	if rep.rows, err = env.rowCounts(ctx); err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // profileEngine runs the scenarios again after the measurements with the CPU
-// profiler on. Requests carry the label side=engine or side=handwritten, and
+// profiler on, and takes orders through both sides' approval. Requests carry the label side=engine or side=handwritten, and
 // user=rep or user=admin (the client's goroutines carry none), so the profile
 // can be narrowed to the engine, or to the sales rep's requests. The
 // hand-written side runs too, so both order tables keep the same number of
@@ -18,7 +18,7 @@ import (
 //
 //	go tool pprof -top -tagfocus=side=engine bench.pprof
 //	go tool pprof -top -tagfocus=user=rep bench.pprof
-func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config) (err error) {
+func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config, fr *flowRun) (err error) {
 	f, err := os.Create(cfg.cpuProfile)
 	if err != nil {
 		return err
@@ -41,5 +41,5 @@ func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config) (e
 			}
 		}
 	}
-	return nil
+	return fr.profile(ctx)
 }

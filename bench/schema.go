@@ -109,7 +109,7 @@ CREATE TABLE hw_raw (
 `
 
 func createHandTables(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, handDDL); err != nil {
+	if _, err := pool.Exec(ctx, handDDL+handFlowDDL); err != nil {
 		return fmt.Errorf("hand-written DDL: %w", err)
 	}
 	return nil
@@ -219,11 +219,12 @@ func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, repID, 
 var parityPairs = [][2]string{
 	{"f_order", "hw_order"}, {"f_order__items", "hw_order__items"},
 	{"mosaic_sequences", "hw_sequences"}, {"mosaic_audit", "hw_audit"}, {"mosaic_sessions", "hw_sessions"},
+	{"mosaic_flow_instances", "hw_flow_instances"}, {"mosaic_flow_tasks", "hw_flow_tasks"}, {"mosaic_flow_steps", "hw_flow_steps"},
 }
 
 // handNames maps hand-written names to the engine's for comparison.
 var handNames = strings.NewReplacer("hw_order", "f_order", "hw_sequences", "mosaic_sequences",
-	"hw_audit", "mosaic_audit", "hw_sessions", "mosaic_sessions")
+	"hw_audit", "mosaic_audit", "hw_sessions", "mosaic_sessions", "hw_flow_", "mosaic_flow_")
 
 // checkParity compares each hand-written table with the engine table it
 // copies (columns with types and nullability, indexes, constraints) and

@@ -48,6 +48,7 @@ type benchEnv struct {
 	token     string
 	rep       *store.User // a sales rep who owns one order in ten
 	repToken  string
+	directors directors // the approvers of the benchmark's flow
 
 	engineSrv *server
 	handSrv   *server
@@ -94,8 +95,10 @@ func setUp(ctx context.Context, cfg config) (*benchEnv, error) {
 	if err := createHandTables(ctx, env.pool); err != nil {
 		return env, err
 	}
-	if err := env.addHandSession(ctx); err != nil {
-		return env, err
+	for _, token := range []string{env.token, env.directors.sdToken, env.directors.fdToken} {
+		if err := env.addHandSession(ctx, token); err != nil {
+			return env, err
+		}
 	}
 	log.Printf("seeding %d orders with 3 lines each in both order tables", cfg.records)
 	if err := seedOrders(ctx, env.pool, cfg.records, env.admin.ID, env.rep.ID, int64(env.orderForm.Version),
@@ -117,7 +120,8 @@ func setUp(ctx context.Context, cfg config) (*benchEnv, error) {
 	if env.repWhere, err = env.renderRepScope(ctx); err != nil {
 		return env, err
 	}
-	users := map[string]string{env.token: "admin", env.repToken: "rep"}
+	users := map[string]string{env.token: "admin", env.repToken: "rep", env.directors.sdToken: "sales_director",
+		env.directors.fdToken: "finance_director"}
 	if env.engineSrv, err = serve(api.New(env.engine), "engine", users); err != nil {
 		return env, err
 	}
@@ -167,6 +171,9 @@ func (env *benchEnv) startEngine(ctx context.Context, cfg config, dsn string) er
 	if _, err := e.ImportDir(ctx, cfg.example, engine.PublishOptions{}, forms.Actor{}); err != nil {
 		return fmt.Errorf("import %s: %w", cfg.example, err)
 	}
+	if err := publishApprovalFlow(ctx, e); err != nil {
+		return err
+	}
 	if env.orderForm, err = e.Form("order"); err != nil {
 		return err
 	}
@@ -182,7 +189,7 @@ func (env *benchEnv) startEngine(ctx context.Context, cfg config, dsn string) er
 	if env.repToken, _, err = e.Login(ctx, repEmail, repPassword, "bench"); err != nil {
 		return fmt.Errorf("sales rep login: %w", err)
 	}
-	return nil
+	return env.addDirectors(ctx)
 }
 
 // seedReference creates the customers and products both sides refer to,
@@ -221,13 +228,17 @@ func (env *benchEnv) seedReference(ctx context.Context) error {
 	return nil
 }
 
-// addHandSession stores the admin's token for the hand-written side, hashed
-// the way the engine stores it.
-func (env *benchEnv) addHandSession(ctx context.Context) error {
-	sum := sha256.Sum256([]byte(env.token))
+// addHandSession stores a token of the engine's for the hand-written side,
+// for the same user, hashed the way the engine stores it.
+func (env *benchEnv) addHandSession(ctx context.Context, token string) error {
+	sum := sha256.Sum256([]byte(token))
 	now := time.Now().UTC()
-	_, err := env.pool.Exec(ctx, `INSERT INTO hw_sessions (token_hash, user_id, created_at, expires_at)
-		VALUES ($1, $2, $3, $4)`, hex.EncodeToString(sum[:]), env.admin.ID, now, now.Add(12*time.Hour))
+	tag, err := env.pool.Exec(ctx, `INSERT INTO hw_sessions (token_hash, user_id, created_at, expires_at)
+		SELECT token_hash, user_id, $2, $3 FROM mosaic_sessions WHERE token_hash = $1`,
+		hex.EncodeToString(sum[:]), now, now.Add(12*time.Hour))
+	if err == nil && tag.RowsAffected() != 1 {
+		err = errors.New("the engine has no session for a token the benchmark signed in with")
+	}
 	return err
 }
 
@@ -310,12 +321,20 @@ func (env *benchEnv) close(keep bool) error {
 // both did the same number of creates.
 func (env *benchEnv) rowCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	for _, t := range []string{"f_order", "hw_order", "f_order__items", "hw_order__items", "mosaic_audit", "hw_audit"} {
+	for _, t := range []string{"f_order", "hw_order", "f_order__items", "hw_order__items", "mosaic_audit", "hw_audit",
+		"mosaic_flow_instances", "hw_flow_instances", "mosaic_flow_tasks", "hw_flow_tasks", "mosaic_flow_steps", "hw_flow_steps"} {
 		var n int64
 		if err := env.pool.QueryRow(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil {
 			return nil, err
 		}
 		out[t] = n
+	}
+	for _, t := range []string{"mosaic_flow_instances", "hw_flow_instances"} {
+		var n int64
+		if err := env.pool.QueryRow(ctx, "SELECT count(*) FROM "+t+" WHERE state = 'approved'").Scan(&n); err != nil {
+			return nil, err
+		}
+		out[t+" approved"] = n
 	}
 	return out, nil
 }

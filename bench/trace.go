@@ -98,6 +98,9 @@ type traceResult struct {
 	// one at a time; tally counts the statements they sent by shape.
 	tallyN int
 	tally  []statementShape
+
+	// flow is the statements of each approval transition.
+	flow *flowTrace
 }
 
 // statementShape is one kind of statement (values replaced by ?) and how
@@ -120,10 +123,11 @@ var accessTables = []string{"mosaic_sessions", "mosaic_users", "mosaic_user_role
 
 // traceStatements sends one create and one list to each side, and one of
 // each access page, and records the statements each sent; then it tallies
-// the statements of many access pages. The engine's statements come from its
+// the statements of many access pages, and takes one order through each
+// side's approval. The engine's statements come from its
 // gorm log, which this turns on for good (store.DB.Debug has no off switch):
 // run it last.
-func traceStatements(ctx context.Context, env *benchEnv, d *driver) (*traceResult, error) {
+func traceStatements(ctx context.Context, env *benchEnv, d *driver, fr *flowRun) (*traceResult, error) {
 	capture := &sqlCapture{}
 	old := slog.Default()
 	slog.SetDefault(slog.New(capture))
@@ -164,6 +168,9 @@ func traceStatements(ctx context.Context, env *benchEnv, d *driver) (*traceResul
 	}
 	res.handList = env.tracer.take()
 	env.tracer.on.Store(false)
+	if res.flow, err = fr.traceFlow(ctx, capture); err != nil {
+		return nil, err
+	}
 	res.enginePlan, res.handPlan = explainPages(ctx, env, res.engineList)
 	scoped := fmt.Sprintf(`"owner" = %d`, env.rep.ID)
 	for _, c := range []struct {
