@@ -69,8 +69,10 @@ CREATE TABLE hw_flow_instances (
 	data TEXT NOT NULL DEFAULT '{}',
 	started_at TIMESTAMPTZ NOT NULL,
 	ended_at TIMESTAMPTZ,
-	version BIGINT NOT NULL DEFAULT 1
+	version BIGINT NOT NULL DEFAULT 1,
+	parent_id BIGINT
 );
+CREATE INDEX ix_hw_flow_instances_parent_id ON hw_flow_instances (parent_id);
 CREATE INDEX ix_hw_flow_instances_state ON hw_flow_instances (state);
 CREATE INDEX ix_hw_flow_instances_submitter_id ON hw_flow_instances (submitter_id);
 CREATE INDEX ix_hw_flow_instance_record ON hw_flow_instances (form_key, flow_key, record_id);
@@ -93,7 +95,9 @@ CREATE TABLE hw_flow_tasks (
 	decided_at TIMESTAMPTZ,
 	comment TEXT NOT NULL DEFAULT '',
 	changes TEXT NOT NULL DEFAULT '',
-	version BIGINT NOT NULL DEFAULT 1
+	version BIGINT NOT NULL DEFAULT 1,
+	kind VARCHAR(20) NOT NULL DEFAULT '',
+	host_id BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX ix_hw_flow_tasks_instance_id ON hw_flow_tasks (instance_id);
 CREATE INDEX ix_hw_flow_task_inbox ON hw_flow_tasks (assignee_id, state);

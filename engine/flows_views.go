@@ -307,9 +307,21 @@ func (e *Engine) instanceViews(ctx context.Context, is []store.FlowInstance) ([]
 }
 
 func (e *Engine) taskViews(ctx context.Context, ts []store.FlowTask) ([]TaskView, error) {
-	var instIDs, userIDs []int64
+	var instIDs []int64
 	for _, t := range ts {
 		instIDs = append(instIDs, t.InstanceID)
+	}
+	is, err := e.db.FlowInstancesByID(ctx, instIDs)
+	if err != nil {
+		return nil, err
+	}
+	return e.taskViewsIn(ctx, ts, is)
+}
+
+// taskViewsIn is taskViews when the tasks' instances are at hand.
+func (e *Engine) taskViewsIn(ctx context.Context, ts []store.FlowTask, is []store.FlowInstance) ([]TaskView, error) {
+	var userIDs []int64
+	for _, t := range ts {
 		userIDs = append(userIDs, t.AssigneeID)
 		if t.OnBehalfOf != nil {
 			userIDs = append(userIDs, *t.OnBehalfOf)
@@ -317,10 +329,6 @@ func (e *Engine) taskViews(ctx context.Context, ts []store.FlowTask) ([]TaskView
 		if t.DecidedBy != nil {
 			userIDs = append(userIDs, *t.DecidedBy)
 		}
-	}
-	is, err := e.db.FlowInstancesByID(ctx, instIDs)
-	if err != nil {
-		return nil, err
 	}
 	insts := map[int64]store.FlowInstance{}
 	for _, i := range is {

@@ -162,10 +162,15 @@ func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, submi
 	var out *store.FlowInstance
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
 		key := RunningKey(cf.Form.Form.Key, recordID, cf.Flow.Key)
-		if running, err := r.db.RunningFlowInstance(ctx, key); err == nil {
-			return alreadyRunning(cf, running.ID)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
+		// note: the unique running key refuses a second instance anyway; a
+		// subflow looks first, because on PostgreSQL the refusal would also
+		// abort the parent's transition, which should only get stuck.
+		if parent != nil {
+			if running, err := r.db.RunningFlowInstance(ctx, key); err == nil {
+				return alreadyRunning(cf, running.ID)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 		}
 		rec, err := r.deps.Records.Get(ctx, cf.Form, recordID)
 		if err != nil {

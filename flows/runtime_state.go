@@ -279,8 +279,12 @@ func (t *transition) finish(action, summary string, extra map[string]any) error 
 	if err := t.resumeParent(); err != nil {
 		return err
 	}
-	if err := t.r.deps.Records.SetFlowStatus(t.ctx, t.inst.FormKey, t.inst.RecordID, t.status()); err != nil {
-		return err
+	// note: most decisions (one of several approvals) leave the status as
+	// it was; the record is not written again for nothing.
+	if status := t.status(); t.rec == nil || t.rec["flow_status"] != status {
+		if err := t.r.deps.Records.SetFlowStatus(t.ctx, t.inst.FormKey, t.inst.RecordID, status); err != nil {
+			return err
+		}
 	}
 	if err := t.r.db.AddFlowSteps(t.ctx, t.steps); err != nil {
 		return err

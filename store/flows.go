@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CreateFlowInstance inserts i and sets its ID. A second running instance of
@@ -26,15 +27,18 @@ func (db *DB) FlowInstance(ctx context.Context, id int64) (*FlowInstance, error)
 // instance starts here, so concurrent transitions of one instance take
 // turns and each sees what the one before it committed.
 func (db *DB) LockFlowInstance(ctx context.Context, id int64) (*FlowInstance, error) {
-	res := db.conn(ctx).Model(&FlowInstance{}).Where("id = ?", id).
+	// note: RETURNING (both dialects have it) reads the row in the same
+	// statement that locks it.
+	var is []FlowInstance
+	res := db.conn(ctx).Model(&is).Clauses(clause.Returning{}).Where("id = ?", id).
 		Update("version", gorm.Expr("version + 1"))
 	if res.Error != nil {
 		return nil, translate(res.Error)
 	}
-	if res.RowsAffected == 0 {
+	if len(is) == 0 {
 		return nil, ErrNotFound
 	}
-	return db.FlowInstance(ctx, id)
+	return &is[0], nil
 }
 
 // SaveFlowInstance writes the state, running key, data and end of i, which
