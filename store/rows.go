@@ -158,9 +158,36 @@ func (db *DB) Insert(ctx context.Context, table Ident, values []Value) (int64, e
 	return id, translate(err)
 }
 
-// InsertMany writes several rows with the same columns in one statement and
-// returns their new ids in order.
+// maxBound is how many values one statement binds at most: below
+// PostgreSQL's 65535; on SQLite far below its 32766, because the driver
+// binds in time that grows with the square of the count.
+func (db *DB) maxBound() int {
+	if db.dialect == SQLite {
+		return 2000
+	}
+	return 30000
+}
+
+// InsertMany writes several rows with the same columns, in as few
+// statements as the dialects' limits on bound values allow, and returns
+// their new ids in order.
 func (db *DB) InsertMany(ctx context.Context, table Ident, columns []Ident, rows [][]any) ([]int64, error) {
+	per := max(1, db.maxBound()/max(1, len(columns)))
+	if len(rows) <= per {
+		return db.insertMany(ctx, table, columns, rows)
+	}
+	ids := make([]int64, 0, len(rows))
+	for start := 0; start < len(rows); start += per {
+		got, err := db.insertMany(ctx, table, columns, rows[start:min(start+per, len(rows))])
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+func (db *DB) insertMany(ctx context.Context, table Ident, columns []Ident, rows [][]any) ([]int64, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}

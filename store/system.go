@@ -158,6 +158,17 @@ func (db *DB) NextInSequence(ctx context.Context, name, period string) (int64, e
 	return v, translate(err)
 }
 
+// ReserveInSequence takes n consecutive values of the counter (name,
+// period) at once and returns the first; bulk loads use it instead of
+// asking n times.
+func (db *DB) ReserveInSequence(ctx context.Context, name, period string, n int64) (int64, error) {
+	var last int64
+	err := db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, ?)
+		ON CONFLICT (name, period) DO UPDATE SET value = mosaic_sequences.value + ?
+		RETURNING value`, name, period, n, n).Scan(&last).Error
+	return last - n + 1, translate(err)
+}
+
 // CreateFile stores an attachment's metadata.
 func (db *DB) CreateFile(ctx context.Context, f *File) error {
 	return translate(db.conn(ctx).Create(f).Error)

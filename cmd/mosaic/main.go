@@ -4,6 +4,7 @@
 //	mosaic import [--data DIR] [--db DSN] PATH
 //	mosaic export [--data DIR] [--db DSN] PATH
 //	mosaic admin create --email E --password P [--name N]
+//	mosaic seed   [--orders 10000] [--seed 1] [--data DIR] [--db DSN]
 package main
 
 import (
@@ -27,6 +28,7 @@ const usage = `usage:
   mosaic import [--data ./mosaic_data] [--db DSN] PATH
   mosaic export [--data ./mosaic_data] [--db DSN] PATH
   mosaic admin create --email E --password P [--name N] [--data ./mosaic_data] [--db DSN]
+  mosaic seed   [--orders 10000] [--seed 1] [--data ./mosaic_data] [--db DSN]
 
 Without --db (or MOSAIC_DB) the database is SQLite at DATA/mosaic.db;
 a postgres://… DSN selects PostgreSQL.
@@ -51,6 +53,8 @@ func run(args []string) error {
 		return importCmd(args[1:])
 	case "export":
 		return exportCmd(args[1:])
+	case "seed":
+		return seedCmd(args[1:])
 	case "admin":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New("usage: mosaic admin create --email E --password P")
@@ -253,5 +257,31 @@ func adminCreate(args []string) error {
 		return err
 	}
 	fmt.Printf("created administrator %s (id %d)\n", u.Email, u.ID)
+	return nil
+}
+
+// seedCmd fills the order-management example with generated demo data.
+func seedCmd(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	orders := fs.Int("orders", 10000, "orders to generate (customers, products and sales reps come with them)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed makes the same data")
+	dbf := addDBFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	e, err := dbf.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	start := time.Now()
+	rep, err := e.Seed(ctx, engine.SeedOptions{Orders: *orders, Seed: *seed,
+		Progress: func(s string) { fmt.Fprintln(os.Stderr, "seeding", s) }})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("seeded %v in %s\n", rep.Records, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("sales reps %v sign in with the password %s\n", rep.Users, rep.Password)
 	return nil
 }
