@@ -46,6 +46,7 @@ type validOrder struct {
 	discount         int64 // scale 4
 	subtotal, amount int64 // scale 2
 	cost, margin     int64 // scale 2
+	receivedAmount   int64 // scale 2; read-only, 0 until payments are confirmed
 	currency         string
 	status           string
 	deliveryDate     *time.Time
@@ -219,7 +220,7 @@ func (o *validOrder) toJSON(id, actor, formVersion int64, now time.Time, lineIDs
 		RowVersion: 1, FormVersion: formVersion, Number: &o.number, Customer: &o.customer,
 		OrderDate: dateJSON(&o.orderDate), Region: o.region, SalesRep: o.salesRep, Type: &o.typ,
 		Discount: fixedJSON(&o.discount, 4), Subtotal: fixedJSON(&o.subtotal, 2), Amount: fixedJSON(&o.amount, 2),
-		Cost: fixedJSON(&o.cost, 2), Margin: fixedJSON(&o.margin, 2), Currency: &o.currency, Status: &o.status, DeliveryDate: dateJSON(o.deliveryDate),
+		Cost: fixedJSON(&o.cost, 2), Margin: fixedJSON(&o.margin, 2), ReceivedAmount: fixedJSON(&o.receivedAmount, 2), Currency: &o.currency, Status: &o.status, DeliveryDate: dateJSON(o.deliveryDate),
 		ContractRequired: o.contractRequired, Notes: o.notes}
 	out.Items = make([]lineJSON, len(o.lines))
 	for i := range o.lines {

@@ -118,6 +118,7 @@ type orderJSON struct {
 	Amount           *json.Number    `json:"amount"`
 	Cost             *json.Number    `json:"cost"`
 	Margin           *json.Number    `json:"margin"`
+	ReceivedAmount   *json.Number    `json:"received_amount"`
 	Currency         *string         `json:"currency"`
 	Status           *string         `json:"status"`
 	DeliveryDate     *string         `json:"delivery_date"`
@@ -181,11 +182,11 @@ func (h *handWritten) insertOrder(ctx context.Context, o *validOrder, u *handUse
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO hw_order (created_at, created_by, updated_at, updated_by, owner,
 		row_version, flow_status, form_version, number, customer, order_date, region, sales_rep, type, discount,
-		subtotal, amount, cost, margin, currency, status, delivery_date, contract_required, attachments, notes)
-		VALUES ($1, $2, $1, $2, $2, 1, '', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULL, $19)
+		subtotal, amount, cost, margin, received_amount, currency, status, delivery_date, contract_required, attachments, notes)
+		VALUES ($1, $2, $1, $2, $2, 1, '', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULL, $20)
 		RETURNING id`,
 		now, u.id, h.formVersion, o.number, o.customer, o.orderDate, o.region, o.salesRep, o.typ, o.discount,
-		o.subtotal, o.amount, o.cost, o.margin, o.currency, o.status, o.deliveryDate, o.contractRequired, o.notes).Scan(&id); err != nil {
+		o.subtotal, o.amount, o.cost, o.margin, o.receivedAmount, o.currency, o.status, o.deliveryDate, o.contractRequired, o.notes).Scan(&id); err != nil {
 		return nil, err
 	}
 	lineIDs, err := insertLines(ctx, tx, id, o.lines)
@@ -260,6 +261,7 @@ func writeAudit(ctx context.Context, tx pgx.Tx, actor int64, o *orderJSON, now t
 	add("amount", o.Amount, o.Amount != nil)
 	add("cost", o.Cost, o.Cost != nil)
 	add("margin", o.Margin, o.Margin != nil)
+	add("received_amount", o.ReceivedAmount, o.ReceivedAmount != nil)
 	add("currency", o.Currency, o.Currency != nil)
 	add("status", o.Status, o.Status != nil)
 	add("delivery_date", o.DeliveryDate, o.DeliveryDate != nil)
@@ -285,7 +287,7 @@ var listSorts = map[string]string{
 
 const orderColumns = `id, created_at, created_by, updated_at, updated_by, owner, row_version, flow_status,
 	form_version, number, customer, order_date, region, sales_rep, type, discount, subtotal, amount, cost, margin,
-	currency, status, delivery_date, contract_required, attachments, notes`
+	received_amount, currency, status, delivery_date, contract_required, attachments, notes`
 
 // listOrders is GET /orders?region=&status=a,b&min_amount=&sort=&page=&per_page=.
 func (h *handWritten) listOrders(c *fiber.Ctx) error {
@@ -349,17 +351,17 @@ func (h *handWritten) queryOrders(ctx context.Context, sql string, args []any) (
 	for rows.Next() {
 		var o orderJSON
 		var orderDate, deliveryDate *time.Time
-		var discount, subtotal, amount, cost, margin *int64
+		var discount, subtotal, amount, cost, margin, received *int64
 		if err := rows.Scan(&o.ID, &o.CreatedAt, &o.CreatedBy, &o.UpdatedAt, &o.UpdatedBy, &o.Owner, &o.RowVersion,
 			&o.FlowStatus, &o.FormVersion, &o.Number, &o.Customer, &orderDate, &o.Region, &o.SalesRep, &o.Type,
-			&discount, &subtotal, &amount, &cost, &margin, &o.Currency, &o.Status, &deliveryDate, &o.ContractRequired,
+			&discount, &subtotal, &amount, &cost, &margin, &received, &o.Currency, &o.Status, &deliveryDate, &o.ContractRequired,
 			&o.Attachments, &o.Notes); err != nil {
 			return nil, err
 		}
 		o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 		o.OrderDate, o.DeliveryDate = dateJSON(orderDate), dateJSON(deliveryDate)
 		o.Discount, o.Subtotal, o.Amount = fixedJSON(discount, 4), fixedJSON(subtotal, 2), fixedJSON(amount, 2)
-		o.Cost, o.Margin = fixedJSON(cost, 2), fixedJSON(margin, 2)
+		o.Cost, o.Margin, o.ReceivedAmount = fixedJSON(cost, 2), fixedJSON(margin, 2), fixedJSON(received, 2)
 		o.Items = []lineJSON{}
 		items = append(items, &o)
 	}

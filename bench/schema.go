@@ -37,6 +37,7 @@ CREATE TABLE hw_order (
 	amount BIGINT,
 	cost BIGINT,
 	margin BIGINT,
+	received_amount BIGINT,
 	currency TEXT,
 	status TEXT,
 	delivery_date DATE,

@@ -49,7 +49,7 @@ func TestOrderApprovalExample(t *testing.T) {
 			w.app.Expect(t, 200, "GET", "/api/v1/tasks?state=cc", "", w.rep.Headers()).JSON(t, &notice)
 			found := false
 			for _, n := range notice.Items {
-				found = found || (n.InstanceID == inst && strings.HasPrefix(n.Message, "Order SO-") && strings.HasSuffix(n.Message, " is approved."))
+				found = found || (n.InstanceID == inst && strings.HasPrefix(n.Message, "Order SO-") && strings.Contains(n.Message, " is approved."))
 			}
 			if !found {
 				t.Errorf("the rep got no notice of the approval: %+v", notice.Items)
@@ -217,7 +217,7 @@ func TestFlowVersionPinning(t *testing.T) {
 		w.approve(t, w.sd, running.ID)
 		done := w.instance(t, running.ID)
 		wantState(t, done, store.FlowApproved)
-		if done.FlowVersion != 1 || len(done.Tasks) != 2 || done.Tasks[0].Assignee.Email != w.sd.Email {
+		if decided := decisions(done); done.FlowVersion != 1 || len(decided) != 1 || decided[0].Assignee.Email != w.sd.Email {
 			t.Errorf("the running instance left its version: v%d, tasks %v", done.FlowVersion, taskStates(done))
 		}
 
@@ -226,6 +226,17 @@ func TestFlowVersionPinning(t *testing.T) {
 			t.Errorf("v2 on 60,000: version %d, tasks %v", next.FlowVersion, taskStates(next))
 		}
 	})
+}
+
+// decisions are v's approval tasks, leaving out notices.
+func decisions(v engine.InstanceView) []engine.TaskView {
+	var out []engine.TaskView
+	for _, task := range v.Tasks {
+		if task.State != store.TaskCC {
+			out = append(out, task)
+		}
+	}
+	return out
 }
 
 // A form published after its flow: the flow runs against the new form

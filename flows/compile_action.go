@@ -38,6 +38,10 @@ type caction struct {
 	to      []cassignee
 	email   *vm.Program // of notify: addresses outside Mosaic
 	message template
+	// readsTarget is set when a mapping of update_record reads the record
+	// it updates (target.x): the runtime reads that record first, and
+	// updates it only if nobody changed it meanwhile.
+	readsTarget bool
 }
 
 // Links of notify actions.
@@ -95,7 +99,10 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 		c.checkURL(a.URL, path+"/url")
 	}
 	if ca.target != nil {
-		ca.set = c.compileSet(ca.target, a.Set, path+"/set", a.Type == ActionCreateRecord)
+		ca.set = c.compileSet(ca.target, a.Set, path+"/set", a.Type)
+	}
+	for _, s := range ca.set {
+		ca.readsTarget = ca.readsTarget || (a.Type == ActionUpdateRecord && readsTarget(s.prog))
 	}
 	return ca
 }
@@ -113,9 +120,10 @@ func (c *compiler) targetForm(key, path string) *forms.Compiled {
 }
 
 // compileSet checks that every key of set is a field of target that can be
-// written, and compiles its expression for that field. For a new record,
-// required fields it leaves empty are reported.
-func (c *compiler) compileSet(target *forms.Compiled, set map[string]string, path string, creating bool) []setter {
+// written, and compiles its expression for that field (an update_record's
+// may read the record it updates as target). For a new record, required
+// fields it leaves empty are reported.
+func (c *compiler) compileSet(target *forms.Compiled, set map[string]string, path, action string) []setter {
 	var out []setter
 	for _, key := range sortedKeys(set) {
 		p := path + "/" + pointerEscape(key)
@@ -131,11 +139,17 @@ func (c *compiler) compileSet(target *forms.Compiled, set map[string]string, pat
 			c.add(p, forms.CodeInvalidSetting, "%q is a sub-table; actions set single fields", key)
 			continue
 		}
-		if prog := c.fieldValue(p, set[key], f); prog != nil {
+		var prog *vm.Program
+		if action == ActionUpdateRecord {
+			prog = c.updateValue(p, set[key], target, f)
+		} else {
+			prog = c.fieldValue(p, set[key], f)
+		}
+		if prog != nil {
 			out = append(out, setter{field: f, prog: prog})
 		}
 	}
-	if creating {
+	if action == ActionCreateRecord {
 		for _, f := range target.Fields() {
 			if _, ok := set[f.Key]; !ok && f.Required && f.Default == "" && f.VisibleIf == "" && !f.Computed() {
 				c.add(path, CodeMissingRequiredField, "the new %s record needs %q, which is required and has no default", target.Form.Key, f.Key)

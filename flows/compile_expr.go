@@ -49,6 +49,66 @@ func (c *compiler) fieldValue(path, src string, target *forms.CField) *vm.Progra
 	return prog
 }
 
+// updateValue compiles src (at path) as the value an update_record action
+// stores in target, a field of into; src may read the record being updated
+// as target.
+func (c *compiler) updateValue(path, src string, into *forms.Compiled, target *forms.CField) *vm.Program {
+	if !c.exprGiven(path, src) {
+		return nil
+	}
+	prog, err := c.form.CompileUpdateValue(src, into, target)
+	prog = c.kept(path, src, prog, err)
+	if prog == nil {
+		return nil
+	}
+	if ps := checkTargetFields(path, src, into); len(ps) > 0 {
+		c.ps = append(c.ps, ps...)
+		return nil
+	}
+	c.checkConstant(path, src, target)
+	return prog
+}
+
+// checkTargetFields reports target.<key> where key is neither id nor a
+// field of into, at its position in src. expr cannot: target is a map.
+func checkTargetFields(path, src string, into *forms.Compiled) []forms.Problem {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	v := &memberVisitor{root: "target"}
+	ast.Walk(&tree.Node, v)
+	var ps []forms.Problem
+	for _, ref := range v.refs {
+		if _, ok := into.Field(ref.id); ok || ref.id == "id" {
+			continue
+		}
+		line, col := position(src, ref.at)
+		ps = append(ps, forms.Problem{Path: path, Code: forms.CodeUnknownFieldRef, Line: line, Column: col,
+			Message: fmt.Sprintf("target.%s: %s has no field %q", ref.id, into.Form.Key, ref.id)})
+	}
+	return ps
+}
+
+// readsTarget reports whether prog reads the name target.
+func readsTarget(prog *vm.Program) bool {
+	v := &identVisitor{name: "target"}
+	node := prog.Node()
+	ast.Walk(&node, v)
+	return v.found
+}
+
+type identVisitor struct {
+	name  string
+	found bool
+}
+
+func (v *identVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok && id.Value == v.name {
+		v.found = true
+	}
+}
+
 // idValue compiles src (at path) as a record or user id, or with list a list
 // of them.
 func (c *compiler) idValue(path, src string, list bool, what string) *vm.Program {
@@ -104,7 +164,7 @@ func (c *compiler) checkDecisions(path, src string) []forms.Problem {
 	if err != nil {
 		return nil
 	}
-	v := &decisionVisitor{}
+	v := &memberVisitor{root: "decisions"}
 	ast.Walk(&tree.Node, v)
 	var ps []forms.Problem
 	for _, ref := range v.refs {
@@ -118,20 +178,25 @@ func (c *compiler) checkDecisions(path, src string) []forms.Problem {
 	return ps
 }
 
+// decisionRef is a member read of a root name (decisions.x, target.x).
 type decisionRef struct {
 	id string
 	at int // rune offset in the source
 }
 
-type decisionVisitor struct{ refs []decisionRef }
+// memberVisitor finds root.<name> and root["name"].
+type memberVisitor struct {
+	root string
+	refs []decisionRef
+}
 
-func (v *decisionVisitor) Visit(n *ast.Node) {
+func (v *memberVisitor) Visit(n *ast.Node) {
 	m, ok := (*n).(*ast.MemberNode)
 	if !ok {
 		return
 	}
 	id, ok := m.Node.(*ast.IdentifierNode)
-	if !ok || id.Value != "decisions" {
+	if !ok || id.Value != v.root {
 		return
 	}
 	if prop, ok := m.Property.(*ast.StringNode); ok {
@@ -197,10 +262,13 @@ func (c *compiler) checkConstant(path, src string, target *forms.CField) {
 // template is a message: text with {{ expression }} placeholders.
 type template []segment
 
-// segment is literal text, or an expression when prog is set.
+// segment is literal text, or an expression when prog is set. field is set
+// when the expression is just a field of the record, which is then written
+// as the API shows it (money with its decimals, dates as 2026-03-31).
 type segment struct {
-	text string
-	prog *vm.Program
+	text  string
+	prog  *vm.Program
+	field *forms.CField
 }
 
 // compileTemplate splits src (at path) into text and compiled placeholders.
@@ -231,7 +299,11 @@ func (c *compiler) compileTemplate(path, src string) template {
 				p.Line, p.Column = shift(src, innerStart, p.Line, p.Column)
 				c.ps = append(c.ps, p)
 			} else {
-				out = append(out, segment{prog: prog})
+				f, ok := c.form.Field(strings.TrimSpace(inner))
+				if !ok || f.Child != nil {
+					f = nil
+				}
+				out = append(out, segment{prog: prog, field: f})
 			}
 		}
 		consumed := rest[:open+2+closeAt+2]

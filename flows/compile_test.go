@@ -235,7 +235,7 @@ func TestCompileReportsProblems(t *testing.T) {
 			"/nodes/7/actions/0/set/notes", forms.CodeInvalidExpr, "1:6"},
 		{"set_fields with a form", func(f *flows.Flow) { act(f, 7, 0).Form = "customer" }, "/nodes/7/actions/0/form", forms.CodeInvalidSetting, ""},
 		{"create a record in an unknown form", func(f *flows.Flow) {
-			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "create_record", Form: "contract", Set: map[string]string{"order": "id"}})
+			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "create_record", Form: "invoice", Set: map[string]string{"order": "id"}})
 		}, "/nodes/7/actions/1/form", forms.CodeUnknownTarget, ""},
 		{"create a record with an unknown field", func(f *flows.Flow) {
 			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "create_record", Form: "customer",
@@ -244,6 +244,18 @@ func TestCompileReportsProblems(t *testing.T) {
 		{"create a record without a required field", func(f *flows.Flow) {
 			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "create_record", Form: "customer", Set: map[string]string{"name": "notes"}})
 		}, "/nodes/7/actions/1/set", flows.CodeMissingRequiredField, ""},
+		{"create_record mappings cannot read a target", func(f *flows.Flow) {
+			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "create_record", Form: "customer",
+				Set: map[string]string{"name": "target.name", "region": "region"}})
+		}, "/nodes/7/actions/1/set/name", forms.CodeInvalidExpr, "1:1"},
+		{"update_record mappings read only fields of their target", func(f *flows.Flow) {
+			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "update_record", Form: "customer", Record: "customer",
+				Set: map[string]string{"credit_limit": "target.credit + amount"}})
+		}, "/nodes/7/actions/1/set/credit_limit", forms.CodeUnknownFieldRef, "1:1"},
+		{"an update_record mapping names its target's fields, also in brackets", func(f *flows.Flow) {
+			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "update_record", Form: "order", Record: "id",
+				Set: map[string]string{"notes": `"lines: " + string(len(target["lines"]))`}})
+		}, "/nodes/7/actions/1/set/notes", forms.CodeUnknownFieldRef, "1:24"},
 		{"update a record without saying which", func(f *flows.Flow) {
 			node(f, 7).Actions = append(node(f, 7).Actions, flows.Action{Type: "update_record", Form: "customer", Set: map[string]string{"notes": "notes"}})
 		}, "/nodes/7/actions/1/record", flows.CodeMissingSetting, ""},

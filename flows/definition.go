@@ -115,7 +115,8 @@ type Action struct {
 	// Type is set_fields, create_record, update_record, notify or webhook.
 	Type string `json:"type"`
 	// Set maps fields (of the record, or of the created/updated record) to
-	// expressions over the flow's record.
+	// expressions over the flow's record. Those of update_record also read
+	// the record they update as target (target.received_amount + amount).
 	Set map[string]string `json:"set,omitempty"`
 	// Form is the target form of create_record/update_record; Record an
 	// expression giving the id to update.

@@ -23,6 +23,15 @@ type Resolver interface {
 	Users(a Assignee, rec forms.Record, submitter forms.Actor) ([]int64, error)
 }
 
+// RecordReader is what a Resolver may also do: read the record of form c
+// with id, so that a dry run shows what an update_record action that reads
+// the record it updates (target.x) would write. nil, nil reads as an empty
+// record; a record that does not exist is store.ErrNotFound, which stops
+// the run at that action.
+type RecordReader interface {
+	Record(c *forms.Compiled, id int64) (forms.Record, error)
+}
+
 // Path is what a dry run found: the steps an instance would take on a record
 // if every approval were approved.
 type Path struct {

@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 // approval resolves the assignees of an approval or cc node and takes the
@@ -177,6 +180,17 @@ func (r *dryRun) action(a caction, step *Step) (Effect, error) {
 				return eff, nil
 			}
 			eff.Record = id
+			if a.readsTarget {
+				target, err := r.target(a, id)
+				if errors.Is(err, store.ErrNotFound) {
+					step.Error = fmt.Sprintf("the record to update: %v", err)
+					return eff, nil
+				}
+				if err != nil {
+					return eff, err
+				}
+				env["target"] = target
+			}
 		}
 		step.Error = r.mapValues(a, env, &eff)
 	case ActionNotify:
@@ -188,6 +202,23 @@ func (r *dryRun) action(a caction, step *Step) (Effect, error) {
 		eff.Message, step.Error = r.render(a.message, env)
 	}
 	return eff, nil
+}
+
+// target is what an update_record mapping sees of record id: the record as
+// the resolver reads it when it can (see RecordReader), else an empty one.
+// A record that does not exist is store.ErrNotFound.
+func (r *dryRun) target(a caction, id int64) (map[string]any, error) {
+	rec := forms.Record{"id": id}
+	if rr, ok := r.resolve.(RecordReader); ok {
+		got, err := rr.Record(a.target, id)
+		if err != nil {
+			return nil, err
+		}
+		if got != nil {
+			rec = got
+		}
+	}
+	return a.target.TargetValues(rec), nil
 }
 
 // setFields computes the values of a set_fields action and applies them to
@@ -219,6 +250,13 @@ func (r *dryRun) mapValues(a caction, env map[string]any, eff *Effect) string {
 		if err != nil {
 			return fmt.Sprintf("%s could not be computed: %v", s.field.Key, err)
 		}
+		// note: as at run time, nothing (an empty date) leaves the field
+		// empty. A record not saved has no id yet, so a link to it (a
+		// contract's order) is shown empty rather than as a failure.
+		if out == nil || (r.rec.ID() == 0 && s.field.Kind.Name() == "relation" && isZero(out)) {
+			eff.Set = append(eff.Set, Value{Name: s.field.Key, Value: json.RawMessage("null")})
+			continue
+		}
 		v, err := s.field.Kind.Prepare(s.field.Field, out)
 		if err != nil {
 			return fmt.Sprintf("%s %v", s.field.Key, err)
@@ -226,6 +264,16 @@ func (r *dryRun) mapValues(a caction, env map[string]any, eff *Effect) string {
 		eff.Set = append(eff.Set, Value{Name: s.field.Key, Value: fieldText(s.field, v)})
 	}
 	return ""
+}
+
+func isZero(v any) bool {
+	switch n := v.(type) {
+	case int:
+		return n == 0
+	case int64:
+		return n == 0
+	}
+	return false
 }
 
 // render fills in a message's placeholders.
@@ -236,17 +284,31 @@ func (r *dryRun) render(t template, env map[string]any) (string, string) {
 			b.WriteString(seg.text)
 			continue
 		}
+		if seg.field != nil {
+			if v := r.rec[seg.field.Key]; v != nil {
+				writeText(&b, seg.field.Kind.ToJSON(seg.field.Field, v))
+			}
+			continue
+		}
 		out, err := expr.Run(seg.prog, env)
 		if err != nil {
 			return "", fmt.Sprintf("the message could not be written: %v", err)
 		}
-		if s, ok := out.(string); ok {
-			b.WriteString(s)
-		} else {
-			b.Write(jsonText(out))
-		}
+		writeText(&b, out)
 	}
 	return b.String(), ""
+}
+
+// writeText writes a text as it is and any other value as JSON.
+func writeText(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case string:
+		b.WriteString(x)
+	case json.Number:
+		b.WriteString(string(x))
+	default:
+		b.Write(jsonText(v))
+	}
 }
 
 func problemWords(err error) string {

@@ -331,7 +331,7 @@ func TestDryRunScenarios(t *testing.T) {
 			want := `[{"action":"set_fields","set":[{"name":"status","value":"approved"}]},` +
 				`{"action":"create_record","form":"customer","set":[{"name":"name","value":"Order 1"},{"name":"region","value":"east"}]},` +
 				`{"action":"update_record","form":"customer","record":1,"set":[{"name":"notes","value":"ordered 50000"}]},` +
-				`{"action":"notify","to":[31],"message":"SO-202601-00001: 50000 by rep@example.com"},` +
+				`{"action":"notify","to":[31],"message":"SO-202601-00001: 50000.00 by rep@example.com"},` +
 				`{"action":"webhook","url":"https://erp.example.com/orders"}]`
 			if string(effects) != want {
 				t.Errorf("effects\n%s\nwant\n%s", effects, want)

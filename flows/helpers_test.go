@@ -29,7 +29,7 @@ func (l *lookup) HasRole(key string) bool                 { return l.roles[key] 
 func exampleLookup(t testing.TB) *lookup {
 	t.Helper()
 	l := &lookup{forms: map[string]*forms.Compiled{}, roles: map[string]bool{}}
-	for _, key := range []string{"customer", "product", "order"} {
+	for _, key := range []string{"customer", "product", "order", "contract", "payment"} {
 		raw, err := os.ReadFile(filepath.Join(exampleDir, "forms", key+".json"))
 		if err != nil {
 			t.Fatalf("read form %s: %v", key, err)
@@ -58,7 +58,14 @@ func exampleLookup(t testing.TB) *lookup {
 // the test.
 func exampleFlow(t testing.TB, l *lookup) *flows.Compiled {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(exampleDir, "flows", "order-approval.json"))
+	return exampleFlowFile(t, l, "order-approval.json")
+}
+
+// exampleFlowFile reads and compiles the example's flow in file name, or
+// stops the test.
+func exampleFlowFile(t testing.TB, l *lookup, name string) *flows.Compiled {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(exampleDir, "flows", name))
 	if err != nil {
 		t.Fatalf("read flow: %v", err)
 	}

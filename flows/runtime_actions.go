@@ -89,11 +89,21 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if len(ids) != 1 {
 			return fmt.Sprintf("%s is not the id of a %s record", jsonText(out), a.Form), nil
 		}
+		var version int64
+		if a.readsTarget {
+			cur, err := t.r.deps.Records.Get(t.ctx, a.target, ids[0])
+			if bad, err := dataFailure(err); bad != "" || err != nil {
+				return bad, err
+			}
+			// note: the update must not be based on a stale read; if the
+			// record changed since, the transition rolls back (a conflict).
+			env["target"], version = a.target.TargetValues(cur), cur.RowVersion()
+		}
 		input, bad := t.mapped(a, env)
 		if bad != "" {
 			return bad, nil
 		}
-		rec, err := t.r.deps.Records.Update(t.ctx, a.target, ids[0], 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true})
+		rec, err := t.r.deps.Records.Update(t.ctx, a.target, ids[0], version, forms.Write{Input: input, Actor: t.writer(), Trusted: true})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}

@@ -76,6 +76,40 @@ func (c *Compiled) CompileFieldValue(src string, target *CField) (*vm.Program, e
 	return prog, nil
 }
 
+// CompileUpdateValue compiles src as the value an update_record action
+// stores in target, a field of into: src runs over a record of c and also
+// reads the record being updated, as it is before the update, as `target`
+// (its fields and id). That is how a payment adds its amount to its order:
+//
+//	payment.CompileUpdateValue(`target.received_amount + amount`, order, receivedAmount)
+//
+// note: a field of c keyed "target" is hidden by that name here.
+func (c *Compiled) CompileUpdateValue(src string, into *Compiled, target *CField) (*vm.Program, error) {
+	env := c.flowZeroEnv()
+	env["target"] = into.targetValues(into.typedValues(), 0)
+	prog, err := expr.Compile(src, exprOptions(env)...)
+	if err != nil {
+		return nil, err
+	}
+	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
+		if msg := checkResultType(target, t); msg != "" {
+			return nil, errors.New(msg)
+		}
+	}
+	return prog, nil
+}
+
+// TargetValues is what an update_record mapping sees of rec, the record of
+// c it updates, as `target`.
+func (c *Compiled) TargetValues(rec Record) map[string]any {
+	return c.targetValues(c.fieldValues(rec), intOf(rec["id"]))
+}
+
+func (c *Compiled) targetValues(fields map[string]any, id int) map[string]any {
+	fields["id"] = id
+	return fields
+}
+
 // FlowEnv is the environment a flow program compiled by c runs in on rec.
 func (c *Compiled) FlowEnv(rec Record, v FlowVars) map[string]any {
 	env := c.env(rec, v.Prev, v.User)

@@ -178,7 +178,8 @@ func checkDraftListed(t *testing.T, app *enginetest.App) {
 	for _, d := range defs.Items {
 		seen = append(seen, fmt.Sprintf("%s/%s v%d draft=%v", d.Kind, d.Key, d.LatestVersion, d.HasDraft))
 	}
-	want := []string{"flow/order_approval v1 draft=false", "form/customer v1 draft=false", "form/order v1 draft=true", "form/product v1 draft=false",
+	want := []string{"flow/contract_approval v1 draft=false", "flow/order_approval v1 draft=false", "flow/payment_confirmation v1 draft=false",
+		"form/contract v1 draft=false", "form/customer v1 draft=false", "form/order v1 draft=true", "form/payment v1 draft=false", "form/product v1 draft=false",
 		"role/delivery v1 draft=false", "role/finance v1 draft=false", "role/finance_director v1 draft=false",
 		"role/sales_director v1 draft=false", "role/sales_rep v1 draft=false", "role/service v1 draft=false"}
 	if !slices.Equal(seen, want) {
@@ -382,7 +383,8 @@ func TestDefinitionsImportExport(t *testing.T) {
 			paths = append(paths, it.Path)
 			bodies = append(bodies, it.Definition)
 		}
-		if !slices.Equal(paths, []string{"flows/order_approval.json", "forms/customer.json", "forms/order.json", "forms/product.json",
+		if !slices.Equal(paths, []string{"flows/contract_approval.json", "flows/order_approval.json", "flows/payment_confirmation.json",
+			"forms/contract.json", "forms/customer.json", "forms/order.json", "forms/payment.json", "forms/product.json",
 			"roles/delivery.json", "roles/finance.json", "roles/finance_director.json",
 			"roles/sales_director.json", "roles/sales_rep.json", "roles/service.json"}) {
 			t.Errorf("export paths = %v", paths)
@@ -440,7 +442,7 @@ func TestDefinitionsImportExport(t *testing.T) {
 		for _, f := range forms.Items {
 			keys = append(keys, f.Key)
 		}
-		if !slices.Equal(keys, []string{"customer", "lead", "order", "product", "visit"}) {
+		if !slices.Equal(keys, []string{"contract", "customer", "lead", "order", "payment", "product", "visit"}) {
 			t.Errorf("forms = %v", keys)
 		}
 	})

@@ -89,6 +89,7 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Get("/definitions/:kind/:key/versions", s.requireManage, s.listVersions)
 	authed.Get("/definitions/:kind/:key/versions/:version", s.requireManage, s.getVersion)
 	authed.Post("/definitions/flow/:key/replay", s.replayDraft)
+	authed.Post("/definitions/flow/:key/dryrun", s.dryRunFlow)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
