@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -82,7 +84,7 @@ func (e *Engine) Seed(ctx context.Context, o SeedOptions) (*SeedReport, error) {
 	}
 	g := &seeder{e: e, o: o, rnd: mrand.New(mrand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)),
 		rep: &SeedReport{Records: map[string]int{}}}
-	for _, key := range []string{"customer", "product", "order"} {
+	for _, key := range []string{"customer", "product", "order", "contract", "payment"} {
 		if _, err := e.Form(key); err != nil {
 			return nil, fmt.Errorf("the seed fills the order-management example; publish it first: %w", err)
 		}
@@ -255,23 +257,67 @@ func (g *seeder) orderDate() time.Time {
 
 func (g *seeder) seedOrders(ctx context.Context) error {
 	c, _ := g.e.Form("order")
+	contracts, _ := g.e.Form("contract")
+	payments, _ := g.e.Form("payment")
 	for start := 0; start < g.o.Orders; start += seedBatch {
 		if start%(50*seedBatch) == 0 {
 			g.o.Progress(fmt.Sprintf("orders %d–%d of %d", start+1, min(g.o.Orders, start+50*seedBatch), g.o.Orders))
 		}
 		var recs []forms.BulkRecord
+		var plans []orderPlan
 		for range min(seedBatch, g.o.Orders-start) {
-			recs = append(recs, g.order())
+			rec, plan, err := g.order(c)
+			if err != nil {
+				return err
+			}
+			recs, plans = append(recs, rec), append(plans, plan)
 		}
-		if _, err := g.e.records.CreateBulk(ctx, c, recs); err != nil {
+		ids, err := g.e.records.CreateBulk(ctx, c, recs)
+		if err != nil {
 			return fmt.Errorf("orders: %w", err)
+		}
+		var cs, ps []forms.BulkRecord
+		for i, plan := range plans {
+			if plan.contract != nil && contracts != nil {
+				plan.contract.Input["sales_order"] = ids[i]
+				cs = append(cs, *plan.contract)
+			}
+			if payments != nil {
+				for _, p := range plan.payments {
+					p.Input["sales_order"] = ids[i]
+					ps = append(ps, p)
+				}
+			}
+		}
+		if err := g.bulk(ctx, contracts, cs); err != nil {
+			return err
+		}
+		if err := g.bulk(ctx, payments, ps); err != nil {
+			return err
 		}
 	}
 	g.rep.Records["order"] += g.o.Orders
 	return nil
 }
 
-func (g *seeder) order() forms.BulkRecord {
+func (g *seeder) bulk(ctx context.Context, c *forms.Compiled, recs []forms.BulkRecord) error {
+	if c == nil || len(recs) == 0 {
+		return nil
+	}
+	if _, err := g.e.records.CreateBulk(ctx, c, recs); err != nil {
+		return fmt.Errorf("%s: %w", c.Form.Key, err)
+	}
+	g.rep.Records[c.Form.Key] += len(recs)
+	return nil
+}
+
+// orderPlan is what comes with an order: its contract and its payments.
+type orderPlan struct {
+	contract *forms.BulkRecord
+	payments []forms.BulkRecord
+}
+
+func (g *seeder) order(c *forms.Compiled) (forms.BulkRecord, orderPlan, error) {
 	cust := g.customer()
 	at := g.orderDate()
 	reps := g.reps[cust.region]
@@ -306,7 +352,72 @@ func (g *seeder) order() forms.BulkRecord {
 		typ = "framework"
 	}
 	in["type"] = typ
-	return forms.BulkRecord{Actor: forms.Actor{ID: rep}, At: at, Input: in}
+	actor := forms.Actor{ID: rep}
+	plan, err := g.planAfter(c, in, actor, cust, at, status)
+	return forms.BulkRecord{Actor: actor, At: at, Input: in}, plan, err
+}
+
+// planAfter decides, for an approved order, its contract and payments:
+// most are paid in full, some in part, some not yet, each region at its
+// own pace. The order's received amount is the sum of its payments.
+func (g *seeder) planAfter(c *forms.Compiled, in map[string]any, actor forms.Actor, cust seedCustomer, at time.Time, status string) (orderPlan, error) {
+	var plan orderPlan
+	if status != "approved" {
+		return plan, nil
+	}
+	rec, err := c.Validate(forms.Write{Input: in, Actor: actor, Trusted: true})
+	if err != nil {
+		return plan, fmt.Errorf("generated order: %w", err)
+	}
+	amount, _ := rec["amount"].(decimal.Decimal)
+	signed := at.AddDate(0, 0, 2+g.rnd.IntN(12))
+	if amount.GreaterThan(decimal.NewFromInt(50_000)) || g.rnd.Float64() < 0.4 {
+		cs := "signed"
+		if signed.After(g.o.Now) {
+			cs = "approved"
+		}
+		ci := map[string]any{"title": fmt.Sprintf("Contract for customer %d", cust.id), "customer": cust.id,
+			"sales_rep": actor.ID, "amount": amount.StringFixed(2), "currency": "CNY", "status": cs,
+			"contact_email": fmt.Sprintf("buyer%d@customer.example", cust.id),
+			"start_date": at.Format(forms.DateLayout), "end_date": at.AddDate(1, 0, 0).Format(forms.DateLayout)}
+		if cs == "signed" {
+			ci["signed_date"] = signed.Format(forms.DateLayout)
+		}
+		plan.contract = &forms.BulkRecord{Actor: actor, At: at.Add(time.Hour), Input: ci}
+	}
+	delay := 30
+	for _, r := range seedRegions {
+		if r.key == cust.region {
+			delay = r.paymentDelay
+		}
+	}
+	share := decimal.NewFromInt(1)
+	switch x := g.rnd.Float64(); {
+	case x < 0.12:
+		return plan, nil
+	case x < 0.27:
+		share = decimal.NewFromFloat(0.5)
+	}
+	due := amount.Mul(share).Round(2)
+	parts := []decimal.Decimal{due}
+	if g.rnd.Float64() < 0.4 && due.GreaterThan(decimal.NewFromInt(100)) {
+		first := due.Mul(decimal.NewFromFloat(0.6)).Round(2)
+		parts = []decimal.Decimal{first, due.Sub(first)}
+	}
+	received := decimal.Zero
+	for i, part := range parts {
+		on := at.AddDate(0, 0, delay/2+g.rnd.IntN(delay)+i*20)
+		if on.After(g.o.Now) {
+			break
+		}
+		received = received.Add(part)
+		plan.payments = append(plan.payments, forms.BulkRecord{Actor: actor, At: on, Input: map[string]any{
+			"amount": part.StringFixed(2), "currency": "CNY", "received_on": on.Format(forms.DateLayout),
+			"method": []string{"bank_transfer", "bank_transfer", "acceptance_bill", "online"}[g.rnd.IntN(4)],
+			"reference": fmt.Sprintf("TX%d%04d", on.Unix(), g.rnd.IntN(10000)), "status": "confirmed"}})
+	}
+	in["received_amount"] = received.StringFixed(2)
+	return plan, nil
 }
 
 // money renders minor units as the decimal text the forms take.

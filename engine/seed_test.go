@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
 	"github.com/mosaic-lowcode/mosaic/forms"
@@ -43,6 +45,41 @@ func TestSeed(t *testing.T) {
 			}
 		}
 
+		t.Run("an order's received amount is the sum of its payments", func(t *testing.T) {
+			pays, _ := app.Engine.Form("payment")
+			if rep.Records["payment"] == 0 || rep.Records["contract"] == 0 {
+				t.Fatalf("made %v", rep.Records)
+			}
+			sums := map[int64]string{}
+			for page := 1; ; page++ {
+				got, err := app.Engine.Records().List(ctx, pays, forms.ListQuery{PerPage: 500, Page: page, Sort: "id"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range got.Items {
+					id := p["sales_order"].(int64)
+					sums[id] = addMoney(t, sums[id], fmt.Sprint(p["amount"]))
+				}
+				if len(got.Items) < 500 {
+					break
+				}
+			}
+			checked := 0
+			for _, o := range res.Items {
+				want := sums[o.ID()]
+				if want == "" {
+					want = "0"
+				}
+				if got := fmt.Sprint(o["received_amount"]); o["status"] == "approved" && addMoney(t, got, "0") != addMoney(t, want, "0") {
+					t.Errorf("order %d received %s, its payments sum to %s", o.ID(), got, want)
+				}
+				checked++
+			}
+			if checked == 0 {
+				t.Error("no order checked")
+			}
+		})
+
 		t.Run("a seeded rep sees their own orders", func(t *testing.T) {
 			token, _, err := app.Engine.Login(ctx, rep.Users[0], rep.Password, "test")
 			if err != nil {
@@ -73,4 +110,25 @@ func TestSeed(t *testing.T) {
 			}
 		})
 	})
+}
+
+// addMoney adds two decimal texts exactly.
+func addMoney(t *testing.T, a, b string) string {
+	t.Helper()
+	x, err := decimal.NewFromString(orZero(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := decimal.NewFromString(orZero(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x.Add(y).StringFixed(2)
+}
+
+func orZero(s string) string {
+	if s == "" || s == "<nil>" {
+		return "0"
+	}
+	return s
 }
