@@ -152,7 +152,7 @@ func RunningKey(form string, recordID int64, flow string) string {
 
 // Start starts flow cf on record recordID for submitter, in the transaction
 // carried by ctx (or a new one), and runs it as far as it goes: to its first
-// tasks, a parked node, or an end. trigger says what started it (create,
+// tasks, a waiting node, or an end. trigger says what started it (create,
 // submit…). A flow already running on the record is store.ErrConflict.
 func (r *Runtime) Start(ctx context.Context, cf *Compiled, recordID int64, submitter forms.Actor, trigger string) (*store.FlowInstance, error) {
 	return r.start(ctx, cf, recordID, submitter, trigger, nil)
