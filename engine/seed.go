@@ -84,12 +84,12 @@ func (e *Engine) Seed(ctx context.Context, o SeedOptions) (*SeedReport, error) {
 	}
 	g := &seeder{e: e, o: o, rnd: mrand.New(mrand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)),
 		rep: &SeedReport{Records: map[string]int{}}}
-	for _, key := range []string{"customer", "product", "order", "contract", "payment"} {
+	for _, key := range []string{"customer", "product", "order", "contract", "payment", "lead", "quote"} {
 		if _, err := e.Form(key); err != nil {
 			return nil, fmt.Errorf("the seed fills the order-management example; publish it first: %w", err)
 		}
 	}
-	steps := []func(context.Context) error{g.seedUsers, g.seedProducts, g.seedCustomers, g.seedOrders}
+	steps := []func(context.Context) error{g.seedUsers, g.seedProducts, g.seedCustomers, g.seedLeads, g.seedOrders}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -107,6 +107,7 @@ type seeder struct {
 	reps      map[string][]int64 // by region
 	products  []seedProduct
 	customers []seedCustomer
+	won       []int64 // accepted quotes, for orders to name
 }
 
 type seedProduct struct {
@@ -211,6 +212,83 @@ func (g *seeder) seedCustomers(ctx context.Context) error {
 		g.customers = append(g.customers, made...)
 	}
 	g.rep.Records["customer"] += n
+	return nil
+}
+
+// leadStages are the stages leads end up in, with their shares: the
+// funnel narrows from lead to quote to order.
+var leadStages = []struct {
+	stage  string
+	share  float64
+	quoted bool
+}{
+	{"new", 0.15, false}, {"qualified", 0.2, false}, {"quoted", 0.15, true}, {"won", 0.28, true}, {"lost", 0.22, false},
+}
+
+func (g *seeder) seedLeads(ctx context.Context) error {
+	leads, _ := g.e.Form("lead")
+	quotes, _ := g.e.Form("quote")
+	n := max(20, g.o.Orders/4)
+	g.o.Progress(fmt.Sprintf("%d leads and their quotes", n))
+	sources := []string{"website", "website", "referral", "trade_show", "cold_call", "partner"}
+	for start := 0; start < n; start += seedBatch {
+		var ls []forms.BulkRecord
+		var quoted []string // the quote status each lead gets, "" for none
+		for i := start; i < min(n, start+seedBatch); i++ {
+			at := g.orderDate().AddDate(0, 0, -20)
+			cust := g.customer()
+			reps := g.reps[cust.region]
+			rep := reps[g.rnd.IntN(len(reps))]
+			stage, got := "new", ""
+			x := g.rnd.Float64()
+			for _, s := range leadStages {
+				if x < s.share {
+					stage = s.stage
+					if s.quoted {
+						got = map[string]string{"quoted": "sent", "won": "accepted"}[s.stage]
+					}
+					break
+				}
+				x -= s.share
+			}
+			if stage == "lost" && g.rnd.Float64() < 0.5 {
+				got = "rejected"
+			}
+			in := map[string]any{"company": fmt.Sprintf("Prospect %d-%d", g.o.Seed, i+1), "contact_email": fmt.Sprintf("info%d@prospect.example", i+1),
+				"source": sources[g.rnd.IntN(len(sources))], "region": cust.region, "stage": stage, "reached_quote": got != "",
+				"expected_amount": money(int64(5_000+g.rnd.IntN(200_000)) * 100), "sales_rep": rep}
+			if stage == "won" || stage == "lost" {
+				in["closed_on"] = at.AddDate(0, 0, 10+g.rnd.IntN(40)).Format(forms.DateLayout)
+			}
+			ls = append(ls, forms.BulkRecord{Actor: forms.Actor{ID: rep}, At: at, Input: in})
+			quoted = append(quoted, got)
+		}
+		ids, err := g.e.records.CreateBulk(ctx, leads, ls)
+		if err != nil {
+			return fmt.Errorf("leads: %w", err)
+		}
+		g.rep.Records["lead"] += len(ids)
+		var qs []forms.BulkRecord
+		for i, status := range quoted {
+			if status == "" {
+				continue
+			}
+			at := ls[i].At.AddDate(0, 0, 3+g.rnd.IntN(10))
+			qs = append(qs, forms.BulkRecord{Actor: ls[i].Actor, At: at, Input: map[string]any{"lead": ids[i],
+				"amount": ls[i].Input["expected_amount"], "status": status, "sales_rep": ls[i].Actor.ID,
+				"valid_until": at.AddDate(0, 1, 0).Format(forms.DateLayout)}})
+		}
+		qids, err := g.e.records.CreateBulk(ctx, quotes, qs)
+		if err != nil {
+			return fmt.Errorf("quotes: %w", err)
+		}
+		g.rep.Records["quote"] += len(qids)
+		for i, q := range qs {
+			if q.Input["status"] == "accepted" {
+				g.won = append(g.won, qids[i])
+			}
+		}
+	}
 	return nil
 }
 
@@ -352,6 +430,9 @@ func (g *seeder) order(c *forms.Compiled) (forms.BulkRecord, orderPlan, error) {
 		typ = "framework"
 	}
 	in["type"] = typ
+	if len(g.won) > 0 && g.rnd.Float64() < 0.3 {
+		in["quote"], g.won = g.won[len(g.won)-1], g.won[:len(g.won)-1]
+	}
 	actor := forms.Actor{ID: rep}
 	plan, err := g.planAfter(c, in, actor, cust, at, status)
 	return forms.BulkRecord{Actor: actor, At: at, Input: in}, plan, err
