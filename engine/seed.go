@@ -460,7 +460,7 @@ func (g *seeder) planAfter(c *forms.Compiled, in map[string]any, actor forms.Act
 		ci := map[string]any{"title": fmt.Sprintf("Contract for customer %d", cust.id), "customer": cust.id,
 			"sales_rep": actor.ID, "amount": amount.StringFixed(2), "currency": "CNY", "status": cs,
 			"contact_email": fmt.Sprintf("buyer%d@customer.example", cust.id),
-			"start_date": at.Format(forms.DateLayout), "end_date": at.AddDate(1, 0, 0).Format(forms.DateLayout)}
+			"start_date":    at.Format(forms.DateLayout), "end_date": at.AddDate(1, 0, 0).Format(forms.DateLayout)}
 		if cs == "signed" {
 			ci["signed_date"] = signed.Format(forms.DateLayout)
 		}
@@ -494,7 +494,7 @@ func (g *seeder) planAfter(c *forms.Compiled, in map[string]any, actor forms.Act
 		received = received.Add(part)
 		plan.payments = append(plan.payments, forms.BulkRecord{Actor: actor, At: on, Input: map[string]any{
 			"amount": part.StringFixed(2), "currency": "CNY", "received_on": on.Format(forms.DateLayout),
-			"method": []string{"bank_transfer", "bank_transfer", "acceptance_bill", "online"}[g.rnd.IntN(4)],
+			"method":    []string{"bank_transfer", "bank_transfer", "acceptance_bill", "online"}[g.rnd.IntN(4)],
 			"reference": fmt.Sprintf("TX%d%04d", on.Unix(), g.rnd.IntN(10000)), "status": "confirmed"}})
 	}
 	in["received_amount"] = received.StringFixed(2)
