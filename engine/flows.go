@@ -159,6 +159,13 @@ func (v flowVersions) FlowVersion(ctx context.Context, key string, version int) 
 	return cf, nil
 }
 
+// relatedOf reads the records rec links to, when cf's expressions read them.
+func (e *Engine) relatedOf(ctx context.Context, cf *flows.Compiled, rec forms.Record) (map[string]forms.Record, error) {
+	return cf.LoadRelated(rec, func(target *forms.Compiled, id int64) (forms.Record, error) {
+		return e.records.Get(ctx, target, id)
+	})
+}
+
 // LiveFlow is the published flow key, compiled against the live forms.
 func (v flowVersions) LiveFlow(ctx context.Context, key string) (*flows.Compiled, error) {
 	cf, ok := v.e.Snapshot().Flow(key)
@@ -218,7 +225,11 @@ func (e *Engine) CreateRecord(ctx context.Context, p *Principal, f *forms.Compil
 			if cf, err = e.currentFlow(ctx, cf); err != nil {
 				return err
 			}
-			ok, err := cf.Triggered(flows.OnCreate, rec, nil, w.Actor)
+			related, err := e.relatedOf(ctx, cf, rec)
+			if err != nil {
+				return err
+			}
+			ok, err := cf.Triggered(flows.OnCreate, rec, nil, w.Actor, related)
 			if err != nil {
 				return fmt.Errorf("%w: %v", store.ErrInvalid, err)
 			}
@@ -258,7 +269,11 @@ func (e *Engine) SubmitRecord(ctx context.Context, p *Principal, f *forms.Compil
 	if err != nil {
 		return nil, err
 	}
-	ok, err := cf.Triggered(flows.OnSubmit, rec, nil, p.Actor())
+	related, err := e.relatedOf(ctx, cf, rec)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := cf.Triggered(flows.OnSubmit, rec, nil, p.Actor(), related)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", store.ErrInvalid, err)
 	}

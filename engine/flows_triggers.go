@@ -42,7 +42,11 @@ func (e *Engine) UpdateRecord(ctx context.Context, p *Principal, f *forms.Compil
 			if cf, err = e.currentFlow(ctx, cf); err != nil {
 				return err
 			}
-			ok, err := cf.Triggered(flows.OnUpdate, rec, prev, w.Actor)
+			related, err := e.relatedOf(ctx, cf, rec)
+			if err != nil {
+				return err
+			}
+			ok, err := cf.Triggered(flows.OnUpdate, rec, prev, w.Actor, related)
 			if err != nil {
 				return fmt.Errorf("%w: %v", store.ErrInvalid, err)
 			}
@@ -132,7 +136,11 @@ func (e *Engine) startScheduled(ctx context.Context, rt *flows.Runtime, cf *flow
 			if err != nil {
 				return err
 			}
-			ok, err := cf.TriggerHolds(i, rec, actor)
+			related, err := e.relatedOf(ctx, cf, rec)
+			if err != nil {
+				return err
+			}
+			ok, err := cf.TriggerHolds(i, rec, actor, related)
 			if err != nil || !ok {
 				continue // note: a condition that fails on one record does not stop the others
 			}

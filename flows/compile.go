@@ -53,6 +53,10 @@ type Compiled struct {
 	nodes    map[string]*cnode
 	start    *cnode
 	triggers []*vm.Program // one per trigger; nil without a condition
+	// scope compiles and runs the expressions; readsRelated is set when
+	// one of them reads related.<field>, so the linked records are loaded.
+	scope        *forms.FlowScope
+	readsRelated bool
 }
 
 // cnode is a compiled node.
@@ -102,6 +106,7 @@ func (c *Compiled) SplitOf(join string) string {
 type compiler struct {
 	f     *Flow
 	form  *forms.Compiled // nil when the bound form is unknown
+	scope *forms.FlowScope
 	forms FormLookup
 	roles RoleLookup
 	out   *Compiled
@@ -158,6 +163,7 @@ func Compile(f *Flow, version int, fs FormLookup, roles RoleLookup) (*Compiled, 
 		return nil, c.problems()
 	}
 	c.out.Form = c.form
+	c.out.scope = c.scope
 	c.out.Warnings = c.warns
 	return c.out, nil
 }
@@ -178,6 +184,15 @@ func (c *compiler) checkHeader() {
 		c.add("/form", forms.CodeUnknownTarget, "there is no published form %q; publish it first or import it together", c.f.Form)
 	default:
 		c.form = form
+		related := map[string]*forms.Compiled{}
+		for _, f := range form.Fields() {
+			if f.Field.Type == "relation" && !f.Multiple {
+				if target, ok := lookupForm(c.forms, f.Target); ok {
+					related[f.Key] = target
+				}
+			}
+		}
+		c.scope = form.FlowScope(related)
 	}
 	if c.f.FallbackAssignee != "" && !looksLikeEmail(c.f.FallbackAssignee) {
 		c.add("/fallback_assignee", CodeInvalidAssignee, "%q is not an e-mail address", c.f.FallbackAssignee)

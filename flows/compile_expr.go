@@ -22,7 +22,7 @@ func (c *compiler) condition(path, src string) *vm.Program {
 	if !c.exprGiven(path, src) {
 		return nil
 	}
-	prog, err := c.form.CompileCondition(src)
+	prog, err := c.scope.CompileCondition(src)
 	return c.kept(path, src, prog, err)
 }
 
@@ -31,7 +31,7 @@ func (c *compiler) value(path, src string) *vm.Program {
 	if !c.exprGiven(path, src) {
 		return nil
 	}
-	prog, err := c.form.CompileValue(src)
+	prog, err := c.scope.CompileValue(src)
 	return c.kept(path, src, prog, err)
 }
 
@@ -41,7 +41,7 @@ func (c *compiler) fieldValue(path, src string, target *forms.CField) *vm.Progra
 	if !c.exprGiven(path, src) {
 		return nil
 	}
-	prog, err := c.form.CompileFieldValue(src, target)
+	prog, err := c.scope.CompileFieldValue(src, target)
 	prog = c.kept(path, src, prog, err)
 	if prog != nil {
 		c.checkConstant(path, src, target)
@@ -56,7 +56,7 @@ func (c *compiler) updateValue(path, src string, into *forms.Compiled, target *f
 	if !c.exprGiven(path, src) {
 		return nil
 	}
-	prog, err := c.form.CompileUpdateValue(src, into, target)
+	prog, err := c.scope.CompileUpdateValue(src, into, target)
 	prog = c.kept(path, src, prog, err)
 	if prog == nil {
 		return nil
@@ -153,6 +153,13 @@ func (c *compiler) kept(path, src string, prog *vm.Program, err error) *vm.Progr
 	if ps := c.checkDecisions(path, src); len(ps) > 0 {
 		c.ps = append(c.ps, ps...)
 		return nil
+	}
+	if strings.Contains(src, "related") {
+		if ps := c.checkRelated(path, src); len(ps) > 0 {
+			c.ps = append(c.ps, ps...)
+			return nil
+		}
+		c.out.readsRelated = true
 	}
 	return prog
 }
@@ -293,7 +300,10 @@ func (c *compiler) compileTemplate(path, src string) template {
 		if strings.TrimSpace(inner) == "" {
 			c.templateProblem(path, src, start, "{{ }} holds no expression")
 		} else if c.form != nil {
-			prog, err := c.form.CompileValue(inner)
+			prog, err := c.scope.CompileValue(inner)
+			if err == nil && strings.Contains(inner, "related") {
+				c.out.readsRelated = true
+			}
 			if err != nil {
 				p := forms.ExprProblem(path, err)
 				p.Line, p.Column = shift(src, innerStart, p.Line, p.Column)

@@ -116,9 +116,9 @@ func (c *Compiled) Schedules() []int {
 
 // TriggerHolds reports whether trigger i's condition holds for rec (no
 // condition always holds).
-func (c *Compiled) TriggerHolds(i int, rec forms.Record, actor forms.Actor) (bool, error) {
+func (c *Compiled) TriggerHolds(i int, rec forms.Record, actor forms.Actor, related map[string]forms.Record) (bool, error) {
 	if i < 0 || i >= len(c.triggers) || c.triggers[i] == nil {
 		return true, nil
 	}
-	return runBool(c.triggers[i], c.Form.FlowEnv(rec, forms.FlowVars{User: actor, Submitter: actor}))
+	return runBool(c.triggers[i], c.flowEnv(rec, forms.FlowVars{User: actor, Submitter: actor, Related: related}))
 }

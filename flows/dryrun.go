@@ -257,7 +257,11 @@ func (r *dryRun) join(n *cnode, frames []frame) ([]frame, bool) {
 
 // env is the environment of the flow's expressions on the current record.
 func (r *dryRun) env() map[string]any {
-	return r.c.Form.FlowEnv(r.rec, forms.FlowVars{User: r.submitter, Submitter: r.submitter, Decisions: r.decisions})
+	var related map[string]forms.Record
+	if rr, ok := r.resolve.(RecordReader); ok {
+		related, _ = r.c.LoadRelated(r.rec, rr.Record)
+	}
+	return r.c.flowEnv(r.rec, forms.FlowVars{User: r.submitter, Submitter: r.submitter, Decisions: r.decisions, Related: related})
 }
 
 // branch evaluates the conditions of n in order and returns where it goes.

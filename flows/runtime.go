@@ -218,7 +218,7 @@ func alreadyRunning(cf *Compiled, id int64) error {
 // update, submit): it has such a trigger and that trigger's condition, if
 // any, holds. prev is the record before an update (nil otherwise); actor is
 // who wrote or submitted it.
-func (c *Compiled) Triggered(on string, rec, prev forms.Record, actor forms.Actor) (bool, error) {
+func (c *Compiled) Triggered(on string, rec, prev forms.Record, actor forms.Actor, related map[string]forms.Record) (bool, error) {
 	for i, t := range c.Flow.Triggers {
 		if t.On != on {
 			continue
@@ -227,7 +227,7 @@ func (c *Compiled) Triggered(on string, rec, prev forms.Record, actor forms.Acto
 		if prog == nil {
 			return true, nil
 		}
-		ok, err := runBool(prog, c.Form.FlowEnv(rec, forms.FlowVars{Prev: prev, User: actor, Submitter: actor}))
+		ok, err := runBool(prog, c.flowEnv(rec, forms.FlowVars{Prev: prev, User: actor, Submitter: actor, Related: related}))
 		if err != nil {
 			return false, fmt.Errorf("trigger %d of flow %s (%q): %w", i, c.Flow.Key, t.When, err)
 		}

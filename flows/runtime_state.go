@@ -187,7 +187,16 @@ func (t *transition) engineStep(node, kind string, taskID int64, comment string,
 
 // env is the environment of the flow's expressions now.
 func (t *transition) env() map[string]any {
-	return t.cf.Form.FlowEnv(t.rec, forms.FlowVars{User: t.actor, Submitter: t.submitter, Decisions: t.data.Decisions})
+	related, err := t.cf.LoadRelated(t.rec, func(target *forms.Compiled, id int64) (forms.Record, error) {
+		return t.r.deps.Records.Get(t.ctx, target, id)
+	})
+	if err != nil {
+		// note: a store failure here shows up as an expression reading an
+		// empty linked record; the transaction itself reports the failure
+		// on its next statement.
+		related = nil
+	}
+	return t.cf.flowEnv(t.rec, forms.FlowVars{User: t.actor, Submitter: t.submitter, Decisions: t.data.Decisions, Related: related})
 }
 
 // readValues lists what src reads in env, by name, as the API shows it.

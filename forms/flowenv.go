@@ -18,8 +18,12 @@ import (
 //	decisions  the decision taken so far at each approval node, by node id:
 //	           "approved" or "rejected" ("" while undecided)
 //
-// note: a field keyed "submitter" or "decisions" is hidden from flow
-// expressions by these names.
+//	related    the records the record's relation fields link to, by field:
+//	           related.customer.contact_email (a FlowScope knows their forms;
+//	           a link that is empty reads as a record of empty fields, id 0)
+//
+// note: a field keyed "submitter", "decisions" or "related" is hidden from
+// flow expressions by these names.
 
 // FlowVars are the values a flow expression sees besides the record.
 type FlowVars struct {
@@ -32,13 +36,37 @@ type FlowVars struct {
 	Submitter Actor
 	// Decisions maps approval node ids to "approved" or "rejected".
 	Decisions map[string]string
+	// Related are the linked records, by relation field (see FlowScope).
+	Related map[string]Record
 }
 
+// FlowScope compiles and runs flow expressions over records of a form
+// whose single relation fields link to the forms in related, by field key:
+// expressions read those records as related.<field>.<key>.
+type FlowScope struct {
+	c       *Compiled
+	related map[string]*Compiled
+}
+
+// FlowScope returns the scope of flow expressions over records of c with
+// the linked forms related (nil: none).
+func (c *Compiled) FlowScope(related map[string]*Compiled) *FlowScope {
+	return &FlowScope{c: c, related: related}
+}
+
+// Related lists the relation fields whose records the scope reads.
+func (s *FlowScope) Related() map[string]*Compiled { return s.related }
+
 // flowZeroEnv is the environment flow expressions are compiled against.
-func (c *Compiled) flowZeroEnv() map[string]any {
-	env := c.zeroEnv()
+func (s *FlowScope) flowZeroEnv() map[string]any {
+	env := s.c.zeroEnv()
 	env["submitter"] = Actor{}.exprValue()
 	env["decisions"] = map[string]string{}
+	related := make(map[string]any, len(s.related))
+	for key, target := range s.related {
+		related[key] = target.targetValues(target.typedValues(), 0)
+	}
+	env["related"] = related
 	return env
 }
 
@@ -50,13 +78,23 @@ func (c *Compiled) flowZeroEnv() map[string]any {
 //
 //	prog, err := order.CompileCondition(`amount >= 100000 && decisions.finance == "approved"`)
 func (c *Compiled) CompileCondition(src string) (*vm.Program, error) {
-	return expr.Compile(src, exprOptions(c.flowZeroEnv(), expr.AsBool())...)
+	return c.FlowScope(nil).CompileCondition(src)
+}
+
+// CompileCondition is Compiled.CompileCondition in the scope s.
+func (s *FlowScope) CompileCondition(src string) (*vm.Program, error) {
+	return expr.Compile(src, exprOptions(s.flowZeroEnv(), expr.AsBool())...)
 }
 
 // CompileValue compiles src as a flow expression of any type over a record
 // of c.
 func (c *Compiled) CompileValue(src string) (*vm.Program, error) {
-	return expr.Compile(src, exprOptions(c.flowZeroEnv())...)
+	return c.FlowScope(nil).CompileValue(src)
+}
+
+// CompileValue is Compiled.CompileValue in the scope s.
+func (s *FlowScope) CompileValue(src string) (*vm.Program, error) {
+	return expr.Compile(src, exprOptions(s.flowZeroEnv())...)
 }
 
 // CompileFieldValue compiles src as a flow expression over a record of c
@@ -64,7 +102,12 @@ func (c *Compiled) CompileValue(src string) (*vm.Program, error) {
 // checks that the expression's type fits the field (as defaults and formulas
 // are checked).
 func (c *Compiled) CompileFieldValue(src string, target *CField) (*vm.Program, error) {
-	prog, err := c.CompileValue(src)
+	return c.FlowScope(nil).CompileFieldValue(src, target)
+}
+
+// CompileFieldValue is Compiled.CompileFieldValue in the scope s.
+func (s *FlowScope) CompileFieldValue(src string, target *CField) (*vm.Program, error) {
+	prog, err := s.CompileValue(src)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +128,12 @@ func (c *Compiled) CompileFieldValue(src string, target *CField) (*vm.Program, e
 //
 // note: a field of c keyed "target" is hidden by that name here.
 func (c *Compiled) CompileUpdateValue(src string, into *Compiled, target *CField) (*vm.Program, error) {
-	env := c.flowZeroEnv()
+	return c.FlowScope(nil).CompileUpdateValue(src, into, target)
+}
+
+// CompileUpdateValue is Compiled.CompileUpdateValue in the scope s.
+func (s *FlowScope) CompileUpdateValue(src string, into *Compiled, target *CField) (*vm.Program, error) {
+	env := s.flowZeroEnv()
 	env["target"] = into.targetValues(into.typedValues(), 0)
 	prog, err := expr.Compile(src, exprOptions(env)...)
 	if err != nil {
@@ -119,6 +167,22 @@ func (c *Compiled) FlowEnv(rec Record, v FlowVars) map[string]any {
 		decisions = map[string]string{}
 	}
 	env["decisions"] = decisions
+	return env
+}
+
+// FlowEnv is Compiled.FlowEnv in the scope s, with the linked records of
+// v.Related.
+func (s *FlowScope) FlowEnv(rec Record, v FlowVars) map[string]any {
+	env := s.c.FlowEnv(rec, v)
+	related := make(map[string]any, len(s.related))
+	for key, target := range s.related {
+		r := v.Related[key]
+		if r == nil {
+			r = Record{}
+		}
+		related[key] = target.TargetValues(r)
+	}
+	env["related"] = related
 	return env
 }
 

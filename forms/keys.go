@@ -24,7 +24,7 @@ var reservedKeys = func() map[string]bool {
 	words = append(words, childSystemColumns...)
 	words = append(words,
 		// names the expression environment gives meaning to
-		"user", "prev", "today", "record", "parent", "env", "submitter", "decisions",
+		"user", "prev", "today", "record", "parent", "env", "submitter", "decisions", "related",
 		// expr operators and literals
 		"in", "not", "and", "or", "matches", "contains", "startswith", "endswith",
 		"nil", "true", "false", "let", "if", "else",
