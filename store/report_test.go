@@ -134,8 +134,8 @@ func TestReportStatements(t *testing.T) {
 			Sets: []uint64{1, 0}, Order: []store.ReportOrder{{Agg: true, Index: 0, Desc: true}}, Limit: 1, Others: true},
 			"-1|-|45,4,2,-30,70\n0|red|350,2,2,100,250\n1|-|395,6,3,-30,250\n"},
 		{"top 5 of 4 has no others row", store.ReportQuery{Source: joinTeam,
-			Dims: []store.ReportDim{{Column: "team__name", Type: store.TypeText}},
-			Aggs: []store.ReportAgg{{Func: store.AggCount}},
+			Dims:  []store.ReportDim{{Column: "team__name", Type: store.TypeText}},
+			Aggs:  []store.ReportAgg{{Func: store.AggCount}},
 			Order: []store.ReportOrder{{Agg: true, Index: 0, Desc: true}}, Limit: 5, Others: true},
 			"0|blue|2\n0|red|2\n0|green|1\n0|-|1\n"},
 		{"a flag dimension and a related row scope", store.ReportQuery{
