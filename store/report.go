@@ -42,6 +42,9 @@ const (
 	// AggMin and AggMax give the smallest and largest value.
 	AggMin = "min"
 	AggMax = "max"
+	// AggAvg is the mean, inexact (a float on SQLite); it serves to rank
+	// groups. An exact mean is a sum divided by a count.
+	AggAvg = "avg"
 )
 
 // Date buckets a dimension may group a date or timestamp column by. Buckets
@@ -118,6 +121,9 @@ type ReportAgg struct {
 	Column Ident
 	// Type is the column's storage type; empty text counts as no value.
 	Type ColumnType
+	// When, if set, limits the aggregate to the rows where it holds (a
+	// conditional count or sum: the won deals among all deals).
+	When Cond
 }
 
 // ReportOrder is one sort key of a report statement: a dimension or an

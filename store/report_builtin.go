@@ -20,9 +20,9 @@ const (
 	// BuiltinFlowTasks is the tasks of flow instances (not cc notices), one
 	// row per task: id, flow, form, record_id, instance, node, assignee
 	// (also owner), state, created_at, due_at, decided_at, decided_by,
-	// decision_ms (milliseconds from being handed to the approver to the
-	// decision, for decided tasks), instance_state (also flow_status),
-	// submitter (also created_by).
+	// decision_seconds (in milliseconds, from being handed to the approver
+	// to the decision, for decided tasks), instance_state (also
+	// flow_status), submitted_by (also created_by).
 	BuiltinFlowTasks = "flow_tasks"
 )
 
@@ -61,7 +61,7 @@ func flowTasksView(d Dialect) string {
 		`"i"."flow_version" AS "form_version", "i"."flow_key" AS "flow", "i"."form_key" AS "form", "i"."record_id", ` +
 		`"t"."instance_id" AS "instance", "t"."node_id" AS "node", "t"."assignee_id" AS "assignee", "t"."state", ` +
 		viewTime(d, `"t"."due_at"`) + ` AS "due_at", ` + viewTime(d, `"t"."decided_at"`) + ` AS "decided_at", ` +
-		`"t"."decided_by", ` + ms + ` AS "decision_ms", "i"."state" AS "instance_state", "i"."submitter_id" AS "submitter" ` +
+		`"t"."decided_by", ` + ms + ` AS "decision_seconds", "i"."state" AS "instance_state", "i"."submitter_id" AS "submitted_by" ` +
 		`FROM "mosaic_flow_tasks" AS "t" JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id" ` +
 		`WHERE "t"."state" <> '` + TaskCC + `'`
 }

@@ -67,7 +67,7 @@ func checkReport(q *ReportQuery) error {
 	for _, a := range q.Aggs {
 		switch a.Func {
 		case AggCount:
-		case AggCountDistinct, AggSum, AggMin, AggMax:
+		case AggCountDistinct, AggSum, AggMin, AggMax, AggAvg:
 			if a.Column == "" {
 				return fmt.Errorf("%w: %s needs a column", ErrInvalid, a.Func)
 			}
@@ -103,11 +103,25 @@ func (db *DB) reportBase(b *condBuilder, q ReportQuery) error {
 		b.sql.WriteString(` AS "d` + strconv.Itoa(i) + `"`)
 	}
 	for j, a := range q.Aggs {
-		if a.Column == "" {
+		if a.Column == "" && a.When == nil {
 			continue
 		}
 		sep()
-		db.value(b, a.Column, a.Type)
+		if a.When != nil {
+			// note: a conditional aggregate reads a value only where its
+			// condition holds; elsewhere it is empty, which aggregates skip.
+			b.sql.WriteString("CASE WHEN ")
+			a.When.render(db, b)
+			b.sql.WriteString(" THEN ")
+			if a.Column == "" {
+				b.sql.WriteString("1")
+			} else {
+				db.value(b, a.Column, a.Type)
+			}
+			b.sql.WriteString(" END")
+		} else {
+			db.value(b, a.Column, a.Type)
+		}
 		b.sql.WriteString(` AS "v` + strconv.Itoa(j) + `"`)
 	}
 	if n == 0 {
@@ -276,7 +290,7 @@ func agg(b *condBuilder, a ReportAgg, j int) {
 	v := `"v` + strconv.Itoa(j) + `"`
 	switch a.Func {
 	case AggCount:
-		if a.Column == "" {
+		if a.Column == "" && a.When == nil {
 			b.sql.WriteString("COUNT(*)")
 		} else {
 			b.sql.WriteString("COUNT(" + v + ")")
@@ -289,6 +303,8 @@ func agg(b *condBuilder, a ReportAgg, j int) {
 		b.sql.WriteString("MIN(" + v + ")")
 	case AggMax:
 		b.sql.WriteString("MAX(" + v + ")")
+	case AggAvg:
+		b.sql.WriteString("AVG(" + v + ")")
 	}
 }
 
@@ -486,6 +502,10 @@ func (db *DB) reportOthers(b *condBuilder, q ReportQuery) {
 			b.sql.WriteString(", MIN(" + m + ")")
 		case AggMax:
 			b.sql.WriteString(", MAX(" + m + ")")
+		case AggAvg:
+			// note: a mean cannot be folded from means; the others row's
+			// mean comes from its sum and count.
+			b.sql.WriteString(", NULL")
 		case AggCountDistinct:
 			b.sql.WriteString(`, (SELECT COUNT(DISTINCT "b"."v` + strconv.Itoa(j) + `") FROM "base" AS "b" WHERE NOT EXISTS (SELECT 1 FROM "r" AS "t" WHERE "t"."rn" <= `)
 			b.val(db, q.Limit)
