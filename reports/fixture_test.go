@@ -56,7 +56,7 @@ var formDefs = []string{`{"kind": "form", "key": "customer", "title": "Customer"
 type formSet map[string]*forms.Compiled
 
 func (s formSet) Form(key string) (*forms.Compiled, bool) { c, ok := s[key]; return c, ok }
-func (s formSet) HasForm(key string) bool                  { _, ok := s[key]; return ok }
+func (s formSet) HasForm(key string) bool                 { _, ok := s[key]; return ok }
 
 var (
 	compiledOnce sync.Once

@@ -36,7 +36,7 @@ type Result struct {
 	// Previous is the previous period of a kpi that compares, and Change
 	// the relative change of each measure ((current - previous) /
 	// previous; nil when previous is zero or empty).
-	Previous *Row          `json:"previous,omitempty"`
+	Previous *Row           `json:"previous,omitempty"`
 	Change   map[string]any `json:"change,omitempty"`
 	Pivot    *PivotTable    `json:"pivot,omitempty"`
 	Chart    *Chart         `json:"chart,omitempty"`
