@@ -41,6 +41,7 @@ var paramCases = []paramCase{
 	{`stage in params.stages`, map[string]any{"stages": []any{"won", "lost"}}, "acej"},
 	{`stage not in params.stages`, map[string]any{"stages": []string{"won", "lost"}}, "bdfghi"},
 	{`stage in params.stages`, map[string]any{"stages": []any{}}, ""},
+	{`stage not in params.stages`, map[string]any{"stages": nil}, "*"},
 	{`params.stages == nil || stage in params.stages`, map[string]any{"stages": []any{}}, "*"},
 	{`customer in params.ids`, map[string]any{"ids": []any{json.Number("1"), json.Number("3")}}, "ae"},
 }

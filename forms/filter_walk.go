@@ -406,6 +406,9 @@ func (w *filterWalker) in(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.param && r.val.kind == valNil {
+		r.val = filterValue{kind: valList} // note: a list parameter left unset holds no values.
+	}
 	if r.col == nil && r.val.kind == valList {
 		l, err := w.operand(n.Left)
 		if err != nil {

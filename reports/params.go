@@ -139,6 +139,9 @@ func (c *Compiled) resolveParams(given map[string]any) (map[string]any, error) {
 // (UTC, midnight for a date), string, bool, []any of those for a multiple
 // parameter, or nil. msg says what is wrong otherwise.
 func convertParam(p Param, raw any) (any, string) {
+	if raw == nil && p.Multiple {
+		return []any{}, "" // note: no values is an empty list, which == nil.
+	}
 	if raw == nil {
 		return nil, ""
 	}
