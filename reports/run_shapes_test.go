@@ -271,3 +271,11 @@ func isProblem(err error, path string) bool {
 	var pl *forms.ProblemList
 	return errors.As(err, &pl) && len(pl.Problems) > 0 && pl.Problems[0].Path == path
 }
+
+func mustDate(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
