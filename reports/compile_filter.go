@@ -25,7 +25,7 @@ func (cc *compiler) checkFilter(ptr, src string) (fields []string, ok bool) {
 	if strings.TrimSpace(src) == "" {
 		return nil, true
 	}
-	_, err := cc.out.source.FilterParams(src, forms.Actor{}, nil, cc.out.samples())
+	_, err := cc.out.source.FilterParams(src, sampleActor, nil, cc.out.samples())
 	var fe *forms.FilterError
 	if errors.As(err, &fe) {
 		cc.ps.list = append(cc.ps.list, forms.Problem{Path: ptr, Code: CodeInvalidFilter, Message: fe.Message,
@@ -51,6 +51,9 @@ func (cc *compiler) checkFilter(ptr, src string) (fields []string, ok bool) {
 	}
 	return fields, true
 }
+
+// sampleActor stands for the viewer when a filter is checked at publish.
+var sampleActor = forms.Actor{ID: 1, Email: "viewer@example.com", Name: "Viewer"}
 
 // filterParams lists the parameters the filter reads (params.<key>).
 func filterParams(src string) []string {
