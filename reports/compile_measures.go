@@ -133,9 +133,13 @@ func (cc *compiler) aggIndex(a store.ReportAgg) int {
 // compileDerived compiles the derived measures against the other measures
 // (numbers) and orders them so each comes after those it reads.
 func (cc *compiler) compileDerived() {
+	// note: every measure with a good key is a name, also one that failed
+	// to compile (already reported), so its name is not reported again.
 	env := map[string]any{}
-	for _, m := range cc.out.measures {
-		env[m.Key] = float64(0)
+	for _, m := range cc.r.Measures {
+		if strings.HasPrefix(cc.keys[m.Key], "/measures/") {
+			env[m.Key] = float64(0)
+		}
 	}
 	for _, m := range cc.out.measures {
 		if !m.isDerived() {

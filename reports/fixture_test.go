@@ -26,7 +26,8 @@ var formDefs = []string{`{"kind": "form", "key": "customer", "title": "Customer"
 		{"value": "east", "label": "East China"}, {"value": "west", "label": "West China"}, {"value": "north", "label": "North China"}]},
 	{"key": "industry", "type": "select", "label": "Industry", "options": [
 		{"value": "retail", "label": "Retail"}, {"value": "finance", "label": "Finance"}]},
-	{"key": "credit_limit", "type": "money", "label": "Credit limit"}]}`,
+	{"key": "credit_limit", "type": "money", "label": "Credit limit"},
+	{"key": "partners", "type": "relation", "label": "Partners", "target": "customer", "multiple": true}]}`,
 	`{"kind": "form", "key": "product", "title": "Product", "fields": [
 	{"key": "name", "type": "text", "label": "Name"},
 	{"key": "line", "type": "select", "label": "Product line", "options": [
