@@ -158,6 +158,19 @@ func Compile(r *Report, version int, fs Forms) (*Compiled, error) {
 	return cc.out, nil
 }
 
+// Stale reports whether a form c reads has been published in another
+// version than c was compiled against (or is gone): c may then name a field
+// that no longer exists, and should be compiled again.
+func (c *Compiled) Stale(fs Forms) bool {
+	for key, version := range c.forms {
+		f, ok := fs.Form(key)
+		if !ok || f.Version != version {
+			return true
+		}
+	}
+	return false
+}
+
 // compileSource resolves the source; false when it does not resolve, as
 // nothing else can be checked then.
 func (cc *compiler) compileSource() bool {
