@@ -156,7 +156,39 @@ func (s *Snapshot) with(c *Checked) *Snapshot {
 	if c.Dashboard != nil {
 		next.dashboards[c.Key] = c.Dashboard
 	}
+	if c.Compiled != nil || c.Report != nil {
+		next.refreshReports()
+	}
 	return next
+}
+
+// refreshReports compiles again the reports that read a form published in
+// another version since, then the dashboards showing a report that changed,
+// so they follow the new versions. One that no longer compiles stays as it
+// was; running it says to republish it (Engine.Report).
+func (s *Snapshot) refreshReports() {
+	for key, r := range s.reports {
+		if !r.Stale(s) {
+			continue
+		}
+		if fresh, err := reports.Compile(r.Report, r.Version, s); err == nil {
+			s.reports[key] = fresh
+		}
+	}
+	for key, d := range s.dashboards {
+		current := true
+		for _, w := range d.Widgets {
+			if r, ok := s.reports[w.Report.Report.Key]; !ok || r != w.Report {
+				current = false
+			}
+		}
+		if current {
+			continue
+		}
+		if fresh, err := reports.CompileDashboard(d.Dashboard, d.Version, s); err == nil {
+			s.dashboards[key] = fresh
+		}
+	}
 }
 
 // formSet answers "does this form (or role) exist" for a batch being

@@ -103,6 +103,12 @@ func TestReportDefinitionsLifecycle(t *testing.T) {
 		if order, _ := e.Form("order"); order.Version != 2 {
 			t.Fatalf("order is v%d, want 2", order.Version)
 		}
+		if r, _ := e.Snapshot().Report("revenue_by_region"); r.Stale(e.Snapshot()) {
+			t.Error("the report was not compiled against order v2")
+		}
+		if d, _ := e.Snapshot().Dashboard("sales"); d.Widgets[0].Report != first(e.Snapshot().Report("revenue_by_region")) {
+			t.Error("the dashboard does not show the report compiled against order v2")
+		}
 		if _, err := e.RunReport(ctx, principal(t, app, app.AdminUser()), "revenue_by_region", reports.Request{}); err != nil {
 			t.Errorf("run after order v2: %v", err)
 		}
@@ -112,6 +118,8 @@ func TestReportDefinitionsLifecycle(t *testing.T) {
 		}
 	})
 }
+
+func first[T any](v T, _ bool) T { return v }
 
 // principal signs u in as the engine sees them.
 func principal(t *testing.T, app *enginetest.App, u *enginetest.User) *engine.Principal {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/reports"
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 func quarter(t time.Time) string {
@@ -278,4 +279,38 @@ func mustDate(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+func TestRunRangesAndRowBound(t *testing.T) {
+	t.Parallel()
+	c := compile(t, `{"kind": "report", "key": "by_day", "title": "By day", "source": "order",
+		"dimensions": [{"key": "month", "field": "order_date", "bucket": "month"}, {"key": "size", "field": "amount", "bin": 1000}],
+		"measures": [{"key": "n", "agg": "count"}], "totals": {"grand": true}}`)
+	eachFixture(t, func(t *testing.T, fx *fixture) {
+		// a dashboard's date range on a bucketed date, a number range on a bin
+		req := reports.Request{Where: []reports.DimFilter{{Key: "month", From: "2026-01-15", To: "2026-02-15"}, {Key: "size", From: json.Number("0")}}}
+		res := run(t, fx, c, req, admin)
+		lo, hi := mustDate("2026-01-15"), mustDate("2026-02-15")
+		n := 0
+		for _, o := range fx.orders {
+			if !o.date.IsZero() && !o.date.Before(lo) && o.date.Before(hi) && o.amount != nil && !o.amount.IsNegative() {
+				n++
+			}
+		}
+		if got := show(res.Totals.Values["n"]); got != fmt.Sprint(n) {
+			t.Errorf("ranges count %s, want %d", got, n)
+		}
+		d, err := reports.Drill(t.Context(), fx.db, c, req, reports.Click{Values: map[string]any{}}, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fx.list(t, "order", d.Records.Filter); len(got) != n {
+			t.Errorf("drill of the ranges lists %d, want %d (%s)", len(got), n, d.Records.Filter)
+		}
+		// a run past its row bound fails instead of cutting rows
+		_, err = reports.Run(t.Context(), fx.db, c, reports.Request{MaxRows: 5}, admin)
+		if !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "more than 5 rows") {
+			t.Errorf("past the bound: %v", err)
+		}
+	})
 }
