@@ -31,6 +31,9 @@ const (
 		"measures": [{"key": "tasks", "agg": "count"}, {"key": "decided", "agg": "count", "field": "decided_at"},
 			{"key": "approved", "agg": "count", "filter": "state == \"approved\""}, {"key": "pass_rate", "expr": "approved / decided"},
 			{"key": "avg_seconds", "agg": "avg", "field": "decision_seconds"}]}`
+	instancesReport = `{"kind": "report", "key": "cycle_times", "title": "Cycle times", "source": "mosaic.flow_instances",
+		"dimensions": [{"key": "flow", "field": "flow"}, {"key": "state", "field": "state"}],
+		"measures": [{"key": "n", "agg": "count"}, {"key": "avg_cycle", "agg": "avg", "field": "cycle_seconds"}]}`
 	salesDashboard = `{"kind": "dashboard", "key": "sales", "title": "Sales", "linked": true,
 		"filters": [{"key": "since", "type": "date", "default": "2026-01-01"}],
 		"widgets": [{"key": "revenue", "report": "revenue_by_region", "x": 0, "y": 0, "w": 6, "h": 4, "bind": {"since": {"param": "from"}}},
@@ -216,6 +219,20 @@ func TestFlowTasksAreAReportSource(t *testing.T) {
 		}
 		if got := strings.Join(lines, "; "); got != "sales_director_approval 2 1 1 true" {
 			t.Errorf("flow tasks: %s, want sales_director_approval 2 1 1 true", got)
+		}
+		if err := importDefs(t, app, instancesReport); err != nil {
+			t.Fatal(err)
+		}
+		res, err = app.Engine.RunReport(ctx, principal(t, app, app.AdminUser()), "cycle_times", reports.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = nil
+		for _, r := range res.Rows {
+			lines = append(lines, fmt.Sprint(r.Values["flow"], " ", r.Values["state"], " ", r.Values["n"], " ", r.Values["avg_cycle"] != nil))
+		}
+		if got := strings.Join(lines, "; "); got != "order_approval approved 1 true; order_approval running 1 false" {
+			t.Errorf("flow instances: %s", got)
 		}
 	})
 }

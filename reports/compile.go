@@ -180,8 +180,8 @@ func (cc *compiler) compileSource() bool {
 	}
 	c, ok := cc.fs.Form(cc.r.Source)
 	if !ok {
-		cc.ps.add("/source", CodeUnknownSource, "the source %q is neither a published form nor a built-in source (%s, %s)",
-			cc.r.Source, SourceAudit, SourceFlowTasks)
+		cc.ps.add("/source", CodeUnknownSource, "the source %q is neither a published form nor a built-in source (%s, %s, %s)",
+			cc.r.Source, SourceAudit, SourceFlowTasks, SourceFlowInstances)
 		return false
 	}
 	cc.out.source = c

@@ -169,6 +169,8 @@ func TestCompileAcceptsEveryFeature(t *testing.T) {
 			"measures": [{"key": "n", "agg": "count"}], "filter": "actor == user.id"}`,
 		`{"kind": "report", "key": "tasks", "title": "Tasks", "source": "mosaic.flow_tasks", "dimensions": [{"key": "node", "field": "node"}],
 			"measures": [{"key": "avg", "agg": "avg", "field": "decision_seconds"}, {"key": "p", "agg": "count", "filter": "state == \"pending\" && due_at < now()"}]}`,
+		`{"kind": "report", "key": "cycles", "title": "Cycles", "source": "mosaic.flow_instances", "dimensions": [{"key": "flow", "field": "flow"}],
+			"measures": [{"key": "avg", "agg": "avg", "field": "cycle_seconds"}, {"key": "late", "agg": "count", "filter": "ended_at == nil && started_at < today()"}]}`,
 	} {
 		compile(t, def)
 	}

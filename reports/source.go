@@ -27,6 +27,10 @@ const (
 	// record_id, instance, node, assignee, state, due_at, decided_at,
 	// decided_by, decision_seconds, instance_state, submitted_by.
 	SourceFlowTasks = "mosaic.flow_tasks"
+	// SourceFlowInstances is the instances of flows: flow, form, record_id,
+	// state, trigger, started_at, ended_at, cycle_seconds, submitted_by,
+	// parent_instance.
+	SourceFlowInstances = "mosaic.flow_instances"
 )
 
 // builtinForms are the definitions of the built-in sources' columns.
@@ -63,6 +67,20 @@ var builtinForms = map[string]struct {
 			{"value": "approved", "label": "Approved"}, {"value": "rejected", "label": "Rejected"},
 			{"value": "withdrawn", "label": "Withdrawn"}, {"value": "cancelled", "label": "Cancelled"}]},
 		{"key": "submitted_by", "type": "user", "label": "Submitted by"}]}`},
+	SourceFlowInstances: {store.BuiltinFlowInstances, `{"kind": "form", "key": "mosaic_flow_instances", "title": "Flow instances", "fields": [
+		{"key": "flow", "type": "text", "label": "Flow"},
+		{"key": "form", "type": "text", "label": "Form"},
+		{"key": "record_id", "type": "integer", "label": "Record"},
+		{"key": "state", "type": "select", "label": "State", "options": [
+			{"value": "running", "label": "Running"}, {"value": "stuck", "label": "Stuck"},
+			{"value": "approved", "label": "Approved"}, {"value": "rejected", "label": "Rejected"},
+			{"value": "withdrawn", "label": "Withdrawn"}, {"value": "cancelled", "label": "Cancelled"}]},
+		{"key": "trigger", "type": "text", "label": "Trigger"},
+		{"key": "started_at", "type": "datetime", "label": "Started at"},
+		{"key": "ended_at", "type": "datetime", "label": "Ended at"},
+		{"key": "cycle_seconds", "type": "decimal", "scale": 3, "label": "Cycle time (s)"},
+		{"key": "submitted_by", "type": "user", "label": "Submitted by"},
+		{"key": "parent_instance", "type": "integer", "label": "Parent instance"}]}`},
 }
 
 var (

@@ -24,11 +24,18 @@ const (
 	// to the decision, for decided tasks), instance_state (also
 	// flow_status), submitted_by (also created_by).
 	BuiltinFlowTasks = "flow_tasks"
+	// BuiltinFlowInstances is the instances of flows, one row per instance:
+	// id, flow, form, record_id, state (also flow_status), trigger,
+	// started_at (also created_at), ended_at, cycle_seconds (in
+	// milliseconds, from start to end, for ended instances), submitted_by
+	// (also owner and created_by), parent_instance.
+	BuiltinFlowInstances = "flow_instances"
 )
 
 var builtinViews = map[string]func(Dialect) string{
-	BuiltinAudit:     auditView,
-	BuiltinFlowTasks: flowTasksView,
+	BuiltinAudit:         auditView,
+	BuiltinFlowTasks:     flowTasksView,
+	BuiltinFlowInstances: flowInstancesView,
 }
 
 // viewTime is a timestamp column of a view, in UTC; on SQLite as text in
@@ -64,4 +71,16 @@ func flowTasksView(d Dialect) string {
 		`"t"."decided_by", ` + ms + ` AS "decision_seconds", "i"."state" AS "instance_state", "i"."submitter_id" AS "submitted_by" ` +
 		`FROM "mosaic_flow_tasks" AS "t" JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id" ` +
 		`WHERE "t"."state" <> '` + TaskCC + `'`
+}
+
+func flowInstancesView(d Dialect) string {
+	db := &DB{dialect: d}
+	started := viewTime(d, `"started_at"`)
+	return `SELECT "id", ` + started + ` AS "created_at", "submitter_id" AS "created_by", ` +
+		viewTime(d, `COALESCE("ended_at", "started_at")`) + ` AS "updated_at", "submitter_id" AS "updated_by", ` +
+		`"submitter_id" AS "owner", "version" AS "row_version", "state" AS "flow_status", "flow_version" AS "form_version", ` +
+		`"flow_key" AS "flow", "form_key" AS "form", "record_id", "state", "trigger", ` + started + ` AS "started_at", ` +
+		viewTime(d, `"ended_at"`) + ` AS "ended_at", ` +
+		`CAST(ROUND(` + db.secondsBetween(`"started_at"`, `"ended_at"`) + ` * 1000) AS BIGINT) AS "cycle_seconds", ` +
+		`"submitter_id" AS "submitted_by", "parent_id" AS "parent_instance" FROM "mosaic_flow_instances"`
 }
