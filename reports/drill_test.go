@@ -44,10 +44,11 @@ var drillCases = []drillCase{
 			"filter": "amount >= params.min && (params.stages == nil || stage in params.stages) && (params.note == nil || note == params.note)",
 			"dimensions": [{"key": "week", "field": "closed_at", "bucket": "week"}, {"key": "urgent", "field": "urgent"}],
 			"measures": [{"key": "n", "agg": "count"}]}`,
-		params: map[string]any{"min": "-500.5", "stages": []any{"won", "lost", "quote"}},
+		params: map[string]any{"min": "-500.5", "stages": []any{"won", "lost", "quote"}, "note": `say "hi" \ 日本 50%_`},
 		keep: func(fx *fixture, id int64) bool {
 			o := fx.order(id)
-			return o.amount != nil && o.amount.GreaterThanOrEqual(decimal.RequireFromString("-500.5")) && slices.Contains([]string{"won", "lost", "quote"}, o.stage)
+			return o.amount != nil && o.amount.GreaterThanOrEqual(decimal.RequireFromString("-500.5")) &&
+				slices.Contains([]string{"won", "lost", "quote"}, o.stage) && o.note == `say "hi" \ 日本 50%_`
 		},
 		dims: []string{"week", "urgent"},
 		keyOf: func(fx *fixture, id int64) []string {

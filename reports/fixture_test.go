@@ -188,7 +188,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 			in["urgent"] = u
 		}
 		if rng.IntN(2) == 0 {
-			o.note = []string{"call back", "big deal"}[rng.IntN(2)]
+			o.note = []string{"call back", `say "hi" \ 日本 50%_`}[rng.IntN(2)]
 			in["note"] = o.note
 		}
 		o.id = fx.create(t, "order", o.rep, in)
