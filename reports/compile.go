@@ -16,7 +16,8 @@ import (
 const (
 	// MaxLimitRows bounds a top-N limit.
 	MaxLimitRows = 1000
-	// maxItems bounds dimensions, drill dimensions, measures and params.
+	// maxDims bounds the dimensions (and the drill path), maxMeasures the
+	// measures.
 	maxDims     = 8
 	maxMeasures = 50
 )

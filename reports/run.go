@@ -55,8 +55,7 @@ func Plan(c *Compiled, req Request, v Viewer) (store.ReportQuery, error) {
 		return store.ReportQuery{}, err
 	}
 	if rs.compare() {
-		q, _, err := rs.compareQuery()
-		return q, err
+		return rs.compareQuery()
 	}
 	return rs.query()
 }
@@ -216,12 +215,12 @@ func inOrderOf(subs, rows []Row, key string) []Row {
 // compareQuery plans a kpi's comparison: one flag dimension telling the
 // current period (1) from the previous one (0), over the rows either
 // period's filter selects.
-func (rs *runState) compareQuery() (store.ReportQuery, bool, error) {
+func (rs *runState) compareQuery() (store.ReportQuery, error) {
 	cmp := rs.c.Report.Chart.Compare
 	from, fok := rs.params[cmp.From].(time.Time)
 	to, tok := rs.params[cmp.To].(time.Time)
 	if !fok || !tok || !from.Before(to) {
-		return store.ReportQuery{}, false, invalidRequest("/params/"+cmp.To,
+		return store.ReportQuery{}, invalidRequest("/params/"+cmp.To,
 			fmt.Sprintf("the comparison with the previous period needs params %s and %s, %s before %s", cmp.From, cmp.To, cmp.From, cmp.To))
 	}
 	prev := make(map[string]any, len(rs.params))
@@ -231,22 +230,22 @@ func (rs *runState) compareQuery() (store.ReportQuery, bool, error) {
 	prev[cmp.From], prev[cmp.To] = from.Add(-to.Sub(from)), from
 	cur, err := rs.filter(rs.params)
 	if err != nil {
-		return store.ReportQuery{}, false, err
+		return store.ReportQuery{}, err
 	}
 	before, err := rs.filter(prev)
 	if err != nil {
-		return store.ReportQuery{}, false, err
+		return store.ReportQuery{}, err
 	}
 	where, err := rs.where(store.Or(orTrue(cur), orTrue(before)))
 	if err != nil {
-		return store.ReportQuery{}, false, err
+		return store.ReportQuery{}, err
 	}
 	aggs, err := rs.aggs()
 	if err != nil {
-		return store.ReportQuery{}, false, err
+		return store.ReportQuery{}, err
 	}
 	return store.ReportQuery{Source: rs.source(), Where: where, Aggs: aggs, MaxRows: rs.req.MaxRows,
-		Dims: []store.ReportDim{{When: orTrue(cur)}}}, true, nil
+		Dims: []store.ReportDim{{When: orTrue(cur)}}}, nil
 }
 
 func orTrue(c store.Cond) store.Cond {
@@ -258,7 +257,7 @@ func orTrue(c store.Cond) store.Cond {
 
 // runCompare runs a kpi with its comparison to the previous period.
 func (rs *runState) runCompare(ctx context.Context, db Querier) (*Result, error) {
-	q, _, err := rs.compareQuery()
+	q, err := rs.compareQuery()
 	if err != nil {
 		return nil, err
 	}
