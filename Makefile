@@ -36,6 +36,7 @@ fuzz: ## run each fuzz target for a while
 	$(GO) test ./engine/schemas -run XXX -fuzz FuzzValidate -fuzztime 60s
 	$(GO) test ./engine -run XXX -fuzz FuzzCheckDefinition -fuzztime 60s
 	$(GO) test ./flows -run XXX -fuzz FuzzCompile -fuzztime 60s
+	$(GO) test ./reports -run XXX -fuzz FuzzCompile -fuzztime 60s
 
 bench: ## engine vs hand-written Go + SQL on PostgreSQL; writes bench/results.md
 	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench

@@ -5,27 +5,38 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/rbac"
+	"github.com/mosaic-lowcode/mosaic/reports"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 // The kinds of definition this version of Mosaic knows.
 const (
-	KindForm = "form"
-	KindRole = "role"
-	KindFlow = "flow"
+	KindForm      = "form"
+	KindRole      = "role"
+	KindFlow      = "flow"
+	KindReport    = "report"
+	KindDashboard = "dashboard"
 )
 
-// Lookup tells the compiler which forms and roles exist besides the
-// definition being checked.
+// kinds lists the kinds, in the order a batch is checked and published:
+// each may refer to the kinds before it (flows and reports to forms,
+// dashboards to reports).
+var kinds = []string{KindForm, KindRole, KindFlow, KindReport, KindDashboard}
+
+// Lookup tells the compiler which forms, roles and reports exist besides
+// the definition being checked.
 type Lookup interface {
 	forms.FormSet
 	rbac.Forms
 	rbac.Roles
+	reports.ReportLookup
 }
 
 // Header is what every definition says about itself.
@@ -36,13 +47,16 @@ type Header struct {
 }
 
 // Checked is a definition that passed the schema and compiled: Compiled is
-// set for a form, Role for a role, Flow for a flow.
+// set for a form, Role for a role, Flow for a flow, Report for a report and
+// Dashboard for a dashboard.
 type Checked struct {
 	Header
-	Body     []byte
-	Compiled *forms.Compiled
-	Role     *rbac.CompiledRole
-	Flow     *flows.Compiled
+	Body      []byte
+	Compiled  *forms.Compiled
+	Role      *rbac.CompiledRole
+	Flow      *flows.Compiled
+	Report    *reports.Compiled
+	Dashboard *reports.CompiledDashboard
 }
 
 // Check validates raw against its kind's JSON Schema and compiles it as the
@@ -65,6 +79,28 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 			pl.Problems = append(pl.Problems, forms.Problem{Path: p.Path, Code: p.Code, Message: p.Message})
 		}
 		return nil, pl
+	}
+	switch h.Kind {
+	case KindReport:
+		r, err := reports.Parse(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		rc, err := reports.Compile(r, version, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Report: rc}, nil
+	case KindDashboard:
+		d, err := reports.ParseDashboard(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		dc, err := reports.CompileDashboard(d, version, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Dashboard: dc}, nil
 	}
 	if h.Kind == KindFlow {
 		f, err := flows.ParseFlow(raw)
@@ -132,8 +168,8 @@ func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (
 	if msg := forms.CheckKey(h.Key, false); msg != "" {
 		return h, nil, invalid("/key", msg)
 	}
-	if h.Kind != KindForm && h.Kind != KindRole && h.Kind != KindFlow {
-		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: form, role, flow", h.Kind))
+	if !slices.Contains(kinds, h.Kind) {
+		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: %s", h.Kind, strings.Join(kinds, ", ")))
 	}
 	err := e.db.WithTx(ctx, func(ctx context.Context) error {
 		if err := e.db.SaveDraft(ctx, &store.Draft{Kind: h.Kind, Key: h.Key, Body: string(compact(raw)),
@@ -258,7 +294,8 @@ func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts Publis
 }
 
 func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot) ([]*Checked, error) {
-	set := formSet{live: live, batch: map[string]bool{}, compiled: map[string]*forms.Compiled{}, roles: map[string]bool{}}
+	set := formSet{live: live, batch: map[string]bool{}, compiled: map[string]*forms.Compiled{}, roles: map[string]bool{},
+		reports: map[string]*reports.Compiled{}}
 	for _, b := range bodies {
 		var h Header
 		if json.Unmarshal(b, &h) == nil && h.Kind == KindForm {
@@ -270,14 +307,14 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 	}
 	all := &forms.ProblemList{Subject: "definitions"}
 	var checked []*Checked
-	// note: forms first, so roles and flows in the same batch can refer to
-	// them.
+	// note: forms first, so roles, flows and reports in the same batch can
+	// refer to them, and reports before the dashboards that show them.
 	ordered := make([]int, 0, len(bodies))
-	for pass := 0; pass < 2; pass++ {
+	for pass := 0; pass < 3; pass++ {
 		for i, b := range bodies {
 			var h Header
 			_ = json.Unmarshal(b, &h)
-			if (h.Kind == KindRole || h.Kind == KindFlow) == (pass == 1) {
+			if kindPass(h.Kind) == pass {
 				ordered = append(ordered, i)
 			}
 		}
@@ -306,12 +343,28 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 		if c.Compiled != nil {
 			set.compiled[c.Key] = c.Compiled
 		}
+		if c.Report != nil {
+			set.reports[c.Key] = c.Report
+		}
 		checked = append(checked, c)
 	}
 	if len(all.Problems) > 0 {
 		return nil, all
 	}
 	return orderByRelations(checked)
+}
+
+// kindPass is the pass of a batch in which a kind is checked: forms (and
+// anything unknown, which the check reports) first, then roles, flows and
+// reports, then dashboards.
+func kindPass(kind string) int {
+	switch kind {
+	case KindRole, KindFlow, KindReport:
+		return 1
+	case KindDashboard:
+		return 2
+	}
+	return 0
 }
 
 // orderByRelations sorts forms so each comes after the forms it links to.

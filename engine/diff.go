@@ -41,8 +41,14 @@ func (e *Engine) DiffDraft(ctx context.Context, kind, key string) (*Diff, error)
 	out := &Diff{Kind: kind, Key: key, Fields: []FieldChange{}, Steps: []forms.Step{}, Problems: []forms.Problem{}}
 	live := e.Snapshot()
 	old, ok := live.Form(key)
-	if ok {
+	if ok && kind == KindForm {
 		out.FromVersion = old.Version
+	}
+	if kind != KindForm {
+		// note: only forms have fields and migrations; for other kinds the
+		// diff is whether the draft would publish.
+		out.FromVersion = e.nextVersion(ctx, kind, key) - 1
+		ok = false
 	}
 	checked, err := e.Check([]byte(d.Body), out.FromVersion+1, live)
 	if pl, isProblems := forms.AsProblems(err); isProblems {
@@ -51,6 +57,9 @@ func (e *Engine) DiffDraft(ctx context.Context, kind, key string) (*Diff, error)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if checked.Compiled == nil {
+		return out, nil
 	}
 	var oldForm *forms.Form
 	if ok {

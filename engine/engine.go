@@ -166,7 +166,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	parsed := map[string]*forms.Form{}
 	versions := map[string]int{}
-	var roles, flowDefs []store.DefinitionVersion
+	var roles, flowDefs, reportDefs []store.DefinitionVersion
 	for _, v := range latest {
 		if v.Kind == KindRole {
 			roles = append(roles, v)
@@ -174,6 +174,10 @@ func (e *Engine) Reload(ctx context.Context) error {
 		}
 		if v.Kind == KindFlow {
 			flowDefs = append(flowDefs, v)
+			continue
+		}
+		if v.Kind == KindReport || v.Kind == KindDashboard {
+			reportDefs = append(reportDefs, v)
 			continue
 		}
 		if v.Kind != KindForm {
@@ -222,6 +226,9 @@ func (e *Engine) Reload(ctx context.Context) error {
 			return fmt.Errorf("stored flow %s v%d no longer compiles: %w", v.Key, v.Version, err)
 		}
 		snap.flows[v.Key] = cf
+	}
+	if err := e.loadReports(snap, reportDefs); err != nil {
+		return err
 	}
 	e.snapshot.Store(snap)
 	e.loaded.Store(mark)

@@ -6,20 +6,56 @@ import (
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/rbac"
+	"github.com/mosaic-lowcode/mosaic/reports"
 )
 
 // Snapshot is the immutable set of compiled, published definitions the engine
 // serves from. Publishing builds a new snapshot and swaps it in atomically;
 // requests in flight keep the one they started with.
 type Snapshot struct {
-	forms map[string]*forms.Compiled
-	roles map[string]*rbac.CompiledRole
-	flows map[string]*flows.Compiled
+	forms      map[string]*forms.Compiled
+	roles      map[string]*rbac.CompiledRole
+	flows      map[string]*flows.Compiled
+	reports    map[string]*reports.Compiled
+	dashboards map[string]*reports.CompiledDashboard
 }
 
 func newSnapshot() *Snapshot {
 	return &Snapshot{forms: map[string]*forms.Compiled{}, roles: map[string]*rbac.CompiledRole{},
-		flows: map[string]*flows.Compiled{}}
+		flows: map[string]*flows.Compiled{}, reports: map[string]*reports.Compiled{},
+		dashboards: map[string]*reports.CompiledDashboard{}}
+}
+
+// Report returns the live version of a report.
+func (s *Snapshot) Report(key string) (*reports.Compiled, bool) {
+	r, ok := s.reports[key]
+	return r, ok
+}
+
+// Reports lists the live reports ordered by key.
+func (s *Snapshot) Reports() []*reports.Compiled {
+	out := make([]*reports.Compiled, 0, len(s.reports))
+	for _, r := range s.reports {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Report.Key < out[j].Report.Key })
+	return out
+}
+
+// Dashboard returns the live version of a dashboard.
+func (s *Snapshot) Dashboard(key string) (*reports.CompiledDashboard, bool) {
+	d, ok := s.dashboards[key]
+	return d, ok
+}
+
+// Dashboards lists the live dashboards ordered by key.
+func (s *Snapshot) Dashboards() []*reports.CompiledDashboard {
+	out := make([]*reports.CompiledDashboard, 0, len(s.dashboards))
+	for _, d := range s.dashboards {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dashboard.Key < out[j].Dashboard.Key })
+	return out
 }
 
 // Flow returns the live version of a flow.
@@ -79,8 +115,10 @@ func (s *Snapshot) Forms() []*forms.Compiled {
 // clone copies s's maps, to build the next snapshot.
 func (s *Snapshot) clone() *Snapshot {
 	next := &Snapshot{forms: make(map[string]*forms.Compiled, len(s.forms)+1),
-		roles: make(map[string]*rbac.CompiledRole, len(s.roles)+1),
-		flows: make(map[string]*flows.Compiled, len(s.flows)+1)}
+		roles:      make(map[string]*rbac.CompiledRole, len(s.roles)+1),
+		flows:      make(map[string]*flows.Compiled, len(s.flows)+1),
+		reports:    make(map[string]*reports.Compiled, len(s.reports)+1),
+		dashboards: make(map[string]*reports.CompiledDashboard, len(s.dashboards)+1)}
 	for k, v := range s.forms {
 		next.forms[k] = v
 	}
@@ -89,6 +127,12 @@ func (s *Snapshot) clone() *Snapshot {
 	}
 	for k, v := range s.flows {
 		next.flows[k] = v
+	}
+	for k, v := range s.reports {
+		next.reports[k] = v
+	}
+	for k, v := range s.dashboards {
+		next.dashboards[k] = v
 	}
 	return next
 }
@@ -106,7 +150,45 @@ func (s *Snapshot) with(c *Checked) *Snapshot {
 	if c.Flow != nil {
 		next.flows[c.Key] = c.Flow
 	}
+	if c.Report != nil {
+		next.reports[c.Key] = c.Report
+	}
+	if c.Dashboard != nil {
+		next.dashboards[c.Key] = c.Dashboard
+	}
+	if c.Compiled != nil || c.Report != nil {
+		next.refreshReports()
+	}
 	return next
+}
+
+// refreshReports compiles again the reports that read a form published in
+// another version since, then the dashboards showing a report that changed,
+// so they follow the new versions. One that no longer compiles stays as it
+// was; running it says to republish it (Engine.Report).
+func (s *Snapshot) refreshReports() {
+	for key, r := range s.reports {
+		if !r.Stale(s) {
+			continue
+		}
+		if fresh, err := reports.Compile(r.Report, r.Version, s); err == nil {
+			s.reports[key] = fresh
+		}
+	}
+	for key, d := range s.dashboards {
+		current := true
+		for _, w := range d.Widgets {
+			if r, ok := s.reports[w.Report.Report.Key]; !ok || r != w.Report {
+				current = false
+			}
+		}
+		if current {
+			continue
+		}
+		if fresh, err := reports.CompileDashboard(d.Dashboard, d.Version, s); err == nil {
+			s.dashboards[key] = fresh
+		}
+	}
 }
 
 // formSet answers "does this form (or role) exist" for a batch being
@@ -117,6 +199,8 @@ type formSet struct {
 	// forms compiled earlier in the batch, which roles may refer to.
 	compiled map[string]*forms.Compiled
 	roles    map[string]bool
+	// reports compiled earlier in the batch, which dashboards may show.
+	reports map[string]*reports.Compiled
 }
 
 func (f formSet) HasForm(key string) bool { return f.batch[key] || f.live.HasForm(key) }
@@ -131,3 +215,11 @@ func (f formSet) Form(key string) (*forms.Compiled, bool) {
 
 // HasRole reports whether a role is in the batch or live.
 func (f formSet) HasRole(key string) bool { return f.roles[key] || f.live.HasRole(key) }
+
+// Report finds a report compiled in the batch, or a live one.
+func (f formSet) Report(key string) (*reports.Compiled, bool) {
+	if r, ok := f.reports[key]; ok {
+		return r, true
+	}
+	return f.live.Report(key)
+}

@@ -112,3 +112,20 @@ func (f *Field) scale() int {
 	}
 	return *f.Scale
 }
+
+// Decimals is the number of decimal places of an exact number (decimal,
+// money, percent, or a formula giving one): its values are stored as whole
+// multiples of 10^-Decimals, the minor units.
+func (f *Field) Decimals() int { return f.scale() }
+
+// ValueType is the type of the values f holds: its type, or for a formula
+// the type of its result (decimal when unset).
+func (f *Field) ValueType() string {
+	if f.Type != "formula" {
+		return f.Type
+	}
+	if _, ok := formulaResults[f.Result]; ok {
+		return f.Result
+	}
+	return "decimal"
+}

@@ -70,6 +70,30 @@ func (c *Compiled) Filter(src string, actor Actor) (store.Cond, error) {
 // FilterAs is Filter for a caller with access acc: fields acc hides are
 // unknown to the filter.
 func (c *Compiled) FilterAs(src string, actor Actor, acc *Access) (store.Cond, error) {
+	return c.filter(src, actor, acc, nil)
+}
+
+// FilterParams is FilterAs for a filter with named parameters, as report
+// filters have: params.<name> stands for params[name], a value bound like a
+// literal and converted through the type of the field it is compared with
+// (a date parameter compared with a date-time field is midnight UTC, a
+// number compared with money becomes minor units). A []any value is a list
+// for in (stage in params.stages). A parameter params lacks is an error.
+// Comparing a parameter with a value is decided at once, so an optional
+// filter reads:
+//
+//	params.region == nil || region == params.region
+//
+// params must not be nil; without parameters, "params" is an ordinary
+// (unknown) field name.
+func (c *Compiled) FilterParams(src string, actor Actor, acc *Access, params map[string]any) (store.Cond, error) {
+	if params == nil {
+		params = map[string]any{}
+	}
+	return c.filter(src, actor, acc, params)
+}
+
+func (c *Compiled) filter(src string, actor Actor, acc *Access, params map[string]any) (store.Cond, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil
 	}
@@ -83,7 +107,7 @@ func (c *Compiled) FilterAs(src string, actor Actor, acc *Access) (store.Cond, e
 	if n := countFilterNodes(tree.Node); n > maxFilterNodes {
 		return nil, &FilterError{Message: fmt.Sprintf("the filter is too complex (%d parts; at most %d)", n, maxFilterNodes)}
 	}
-	w := &filterWalker{c: c, actor: actor, acc: acc, now: time.Now().UTC()}
+	w := &filterWalker{c: c, actor: actor, acc: acc, now: time.Now().UTC(), params: params}
 	return w.cond(tree.Node, false)
 }
 

@@ -142,6 +142,7 @@ const (
 	valString
 	valBool
 	valTime
+	valList // a list parameter, for in
 )
 
 // filterValue is a value written in a filter (a literal, user.*, now()).
@@ -151,11 +152,14 @@ type filterValue struct {
 	str  string
 	b    bool
 	t    time.Time
+	list []operand
 }
 
-// operand is one side of a comparison: a column or a value.
+// operand is one side of a comparison: a column or a value. param is set
+// when the value is a report parameter (params.<name>).
 type operand struct {
-	col  *filterCol
-	val  filterValue
-	node ast.Node
+	col   *filterCol
+	val   filterValue
+	node  ast.Node
+	param bool
 }

@@ -178,6 +178,9 @@ func (w *filterWalker) member(n *ast.MemberNode) (operand, error) {
 	if !ok {
 		return operand{}, errAt(n, "%s", "member access is not supported; "+filterHelp)
 	}
+	if id.Value == "params" && w.params != nil {
+		return w.param(n)
+	}
 	if id.Value != "user" {
 		if _, msg := w.c.filterColumn(id.Value, w.acc); msg != "" {
 			return operand{}, errAt(id, "%s", msg)

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,6 +20,9 @@ type filterWalker struct {
 	acc   *Access
 	now   time.Time
 	depth int
+	// params are a report filter's parameters (nil in list filters, where
+	// params is an ordinary field name).
+	params map[string]any
 }
 
 // errAt is a FilterError positioned at n.
@@ -249,6 +253,8 @@ func (w *filterWalker) sides(n *ast.BinaryNode, op string) (operand, operand, st
 	switch {
 	case l.col != nil && r.col != nil:
 		return l, r, "", errAt(n, "%s is compared with the field %s; a filter compares a field with a value", l.col.key, r.col.key)
+	case l.col == nil && r.col == nil && (l.param || r.param):
+		return l, r, op, errConstant
 	case l.col == nil && r.col == nil:
 		return l, r, "", errAt(n, "a comparison needs a field on one side, such as amount > 100")
 	case r.col != nil:
@@ -267,10 +273,16 @@ var inverseOps = map[string]string{store.OpEq: store.OpNe, store.OpNe: store.OpE
 
 func (w *filterWalker) compare(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 	l, r, op, err := w.sides(n, n.Operator)
+	if errors.Is(err, errConstant) {
+		return constantCompare(n, l, r, op, neg)
+	}
 	if err != nil {
 		return nil, err
 	}
 	fc := l.col
+	if r.val.kind == valList {
+		return nil, errAt(n, "%s is a list of values; write %s in %s", r.node, fc.key, r.node)
+	}
 	if r.val.kind == valNil {
 		if op != "==" && op != "!=" {
 			return nil, errAt(n, "only == and != compare with nil")
@@ -394,6 +406,19 @@ func (w *filterWalker) in(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.param && r.val.kind == valNil {
+		r.val = filterValue{kind: valList} // note: a list parameter left unset holds no values.
+	}
+	if r.col == nil && r.val.kind == valList {
+		l, err := w.operand(n.Left)
+		if err != nil {
+			return nil, err
+		}
+		if l.col == nil {
+			return nil, errAt(n, "put a field before in, as in stage in %s", r.node)
+		}
+		return w.inValues(l.col, r.val.list, neg, n)
+	}
 	if r.col == nil || r.col.class != classList {
 		return nil, errAt(n, "in needs a list, as in stage in [\"won\", \"lost\"], or a multiple-choice field")
 	}
@@ -411,13 +436,29 @@ func (w *filterWalker) inList(fc *filterCol, arr *ast.ArrayNode, neg bool, n ast
 	if len(arr.Nodes) > maxFilterList {
 		return nil, errAt(arr, "a list holds at most %d values", maxFilterList)
 	}
+	items := make([]operand, 0, len(arr.Nodes))
+	for _, item := range arr.Nodes {
+		o, err := w.operand(item)
+		if err != nil {
+			return nil, err
+		}
+		if o.col != nil {
+			return nil, errAt(item, "a list holds values, not fields such as %s", o.col.key)
+		}
+		items = append(items, o)
+	}
+	return w.inValues(fc, items, neg, n)
+}
+
+// inValues is "fc in items" (or not in, with neg).
+func (w *filterWalker) inValues(fc *filterCol, items []operand, neg bool, n ast.Node) (store.Cond, error) {
 	switch fc.class {
 	case classList, classJSON:
 		return nil, errAt(n, "%s holds a list of values; write %s", fc.key, example(fc))
 	case classBool:
 		return nil, errAt(n, "%s is a yes/no field; compare it with == true or == false", fc.key)
 	}
-	vals, hasEmpty, err := w.listValues(fc, arr)
+	vals, hasEmpty, err := w.listValues(fc, items)
 	if err != nil {
 		return nil, err
 	}
@@ -426,16 +467,12 @@ func (w *filterWalker) inList(fc *filterCol, arr *ast.ArrayNode, neg bool, n ast
 
 // listValues converts the items of an in-list; off-grid numbers are dropped
 // as they can never match.
-func (w *filterWalker) listValues(fc *filterCol, arr *ast.ArrayNode) ([]any, bool, error) {
+func (w *filterWalker) listValues(fc *filterCol, items []operand) ([]any, bool, error) {
 	var vals []any
 	hasEmpty := false
-	for _, item := range arr.Nodes {
-		o, err := w.operand(item)
-		if err != nil {
-			return nil, false, err
-		}
-		if o.col != nil {
-			return nil, false, errAt(item, "a list holds values, not fields such as %s", o.col.key)
+	for _, o := range items {
+		if o.val.kind == valList {
+			return nil, false, errAt(o.node, "a list cannot hold another list")
 		}
 		if o.val.kind == valNil {
 			hasEmpty = true

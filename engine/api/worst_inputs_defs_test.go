@@ -106,7 +106,7 @@ func definitionRows() []enginetest.APIScenario {
 	manyFields := "[" + strings.Join(fields, ",") + "]"
 	return []enginetest.APIScenario{
 		draft("bad key", form("Bad-Key", `[{"key": "a", "type": "text", "label": "A"}]`), invalid, codeValidation, "/key"),
-		draft("unknown kind", `{"kind": "report", "key": "sales", "title": "Sales"}`, invalid, codeValidation, "/kind"),
+		draft("unknown kind", `{"kind": "spreadsheet", "key": "sales", "title": "Sales"}`, invalid, codeValidation, "/kind"),
 		draft("no kind", `{"key": "x", "title": "X"}`, invalid, codeValidation),
 		draft("an array", `[{"kind": "form"}]`, badRequest, codeBadRequest),
 		imp("field key with capitals", form("t1", `[{"key": "Bad Key", "type": "text", "label": "A"}]`), "/form/t1/fields/0/key"),

@@ -263,7 +263,7 @@ func TestValidateReportsProblems(t *testing.T) {
 		{
 			name:     "kind unknown",
 			doc:      changed(func(d map[string]any) { d["kind"] = "spreadsheet" }),
-			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: flow, form, role",
+			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: dashboard, flow, form, report, role",
 		},
 		{
 			name:     "not an object",
@@ -496,6 +496,48 @@ func TestFlowSchemaMatchesGoStruct(t *testing.T) {
 	}
 }
 
+// TestReportSchemasMatchGoStructs is TestFormSchemaMatchesGoStruct for
+// reports and dashboards: their schemas declare exactly the JSON properties
+// of the Go structs in reports/definition.go and reports/dashboard.go.
+func TestReportSchemasMatchGoStructs(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []struct {
+		schema, file, root string
+		defs               map[string]string
+	}{
+		{"report", "../../reports/definition.go", "Report", map[string]string{"Param": "param", "Dimension": "dimension",
+			"Measure": "measure", "SortKey": "sort_key", "Limit": "limit", "Totals": "totals", "Pivot": "pivot", "Chart": "chart", "Compare": "compare"}},
+		{"dashboard", "../../reports/dashboard.go", "Dashboard", map[string]string{"DashboardFilter": "filter", "Widget": "widget", "Binding": "binding"}},
+	} {
+		tags := structTags(t, kind.file)
+		raw, _ := schemas.Raw(kind.schema)
+		var doc struct {
+			Properties map[string]any            `json:"properties"`
+			Defs       map[string]map[string]any `json:"$defs"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("decode %s schema: %v", kind.schema, err)
+		}
+		nodes := map[string]map[string]any{kind.root: doc.Properties}
+		for goName, def := range kind.defs {
+			nodes[goName], _ = doc.Defs[def]["properties"].(map[string]any)
+		}
+		if len(nodes) != len(tags) {
+			t.Errorf("%s has %d structs, the test knows %d; add the new struct here", kind.file, len(tags), len(nodes))
+		}
+		for goName, props := range nodes {
+			var inSchema []string
+			for name := range props {
+				inSchema = append(inSchema, name)
+			}
+			slices.Sort(inSchema)
+			if !slices.Equal(inSchema, tags[goName]) {
+				t.Errorf("%s: schema has %q, Go struct has %q", goName, inSchema, tags[goName])
+			}
+		}
+	}
+}
+
 // structTags returns the JSON names of the fields of each struct in a Go
 // file, sorted, by struct name.
 func structTags(t *testing.T, path string) map[string][]string {
@@ -533,8 +575,8 @@ func structTags(t *testing.T, path string) map[string][]string {
 func TestKindsAndRaw(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
-	if got := v.Kinds(); !slices.Equal(got, []string{"flow", "form", "role"}) {
-		t.Errorf("Kinds() = %q, want [flow form role]", got)
+	if got := v.Kinds(); !slices.Equal(got, []string{"dashboard", "flow", "form", "report", "role"}) {
+		t.Errorf("Kinds() = %q, want [dashboard flow form report role]", got)
 	}
 	for _, name := range append(v.Kinds(), schemas.Envelope) {
 		raw, ok := schemas.Raw(name)
@@ -556,7 +598,7 @@ func TestKindsAndRaw(t *testing.T) {
 			t.Errorf("Raw(%q) $schema = %q", name, doc.Schema)
 		}
 	}
-	for _, name := range []string{"", "report", "../schemas/form", "form.schema.json", "schemas.go"} {
+	for _, name := range []string{"", "chart", "../schemas/form", "form.schema.json", "schemas.go"} {
 		if _, ok := schemas.Raw(name); ok {
 			t.Errorf("Raw(%q) found a schema", name)
 		}
@@ -567,7 +609,7 @@ func TestKindsAndRaw(t *testing.T) {
 // the studio shows each node's description.
 func TestEverySchemaNodeIsDescribed(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"form", "flow", schemas.Envelope} {
+	for _, name := range []string{"form", "flow", "report", "dashboard", schemas.Envelope} {
 		raw, _ := schemas.Raw(name)
 		var doc any
 		if err := json.Unmarshal(raw, &doc); err != nil {
