@@ -172,7 +172,7 @@ func TestExportRoundTrips(t *testing.T) {
 	app := enginetest.New(t, store.SQLite)
 	dir := t.TempDir()
 	paths, err := app.Engine.Export(context.Background(), dir)
-	if err != nil || len(paths) != 14 { // 5 forms, 6 roles and 3 flows
+	if err != nil || len(paths) != 16 { // 7 forms, 6 roles and 3 flows
 		t.Fatalf("export: %v %v", err, paths)
 	}
 	other := enginetest.New(t, store.SQLite)

@@ -59,7 +59,7 @@ func flowTasksView(d Dialect) string {
 	db := &DB{dialect: d}
 	handed := `COALESCE((SELECT MAX("s"."at") FROM "mosaic_flow_steps" AS "s" WHERE "s"."instance_id" = "t"."instance_id" ` +
 		`AND "s"."task_id" = "t"."id" AND "s"."kind" = '` + stepTaskCreated + `'), "t"."created_at")`
-	ms := `CASE WHEN "t"."state" IN ('` + TaskApproved + `', '` + TaskRejected + `', '` + taskReturned + `') THEN ` +
+	ms := `CASE WHEN "t"."state" IN ('` + TaskApproved + `', '` + TaskRejected + `', '` + TaskReturned + `') THEN ` +
 		`CAST(ROUND(` + db.secondsBetween(handed, `"t"."decided_at"`) + ` * 1000) AS BIGINT) END`
 	created := viewTime(d, `"t"."created_at"`)
 	return `SELECT "t"."id", ` + created + ` AS "created_at", "i"."submitter_id" AS "created_by", ` +

@@ -179,7 +179,8 @@ func checkDraftListed(t *testing.T, app *enginetest.App) {
 		seen = append(seen, fmt.Sprintf("%s/%s v%d draft=%v", d.Kind, d.Key, d.LatestVersion, d.HasDraft))
 	}
 	want := []string{"flow/contract_approval v1 draft=false", "flow/order_approval v1 draft=false", "flow/payment_confirmation v1 draft=false",
-		"form/contract v1 draft=false", "form/customer v1 draft=false", "form/order v1 draft=true", "form/payment v1 draft=false", "form/product v1 draft=false",
+		"form/contract v1 draft=false", "form/customer v1 draft=false", "form/lead v1 draft=false", "form/order v1 draft=true", "form/payment v1 draft=false",
+		"form/product v1 draft=false", "form/quote v1 draft=false",
 		"role/delivery v1 draft=false", "role/finance v1 draft=false", "role/finance_director v1 draft=false",
 		"role/sales_director v1 draft=false", "role/sales_rep v1 draft=false", "role/service v1 draft=false"}
 	if !slices.Equal(seen, want) {
@@ -315,7 +316,7 @@ func TestDefinitionMistakes(t *testing.T) {
 	t.Parallel()
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		// A multi-line formula with a mistake on its second line.
-		def := `{"kind": "form", "key": "quote", "title": "Quote", "fields": [
+		def := `{"kind": "form", "key": "offer", "title": "Offer", "fields": [
 			{"key": "qty", "type": "integer", "label": "Qty"},
 			{"key": "total", "type": "formula", "label": "Total", "formula": "qty *\n  (price + )"}]}`
 		saved := app.Expect(t, 201, "POST", "/api/v1/definitions", def, nil)
@@ -331,37 +332,37 @@ func TestDefinitionMistakes(t *testing.T) {
 		if p.Path != "/fields/1/formula" || p.Code != "definition_invalid_expression" || p.Line != 2 || p.Column < 1 {
 			t.Errorf("formula problem = %+v, want /fields/1/formula at line 2", p)
 		}
-		v := app.Expect(t, 200, "POST", "/api/v1/definitions/form/quote/validate", "", nil)
+		v := app.Expect(t, 200, "POST", "/api/v1/definitions/form/offer/validate", "", nil)
 		if !strings.Contains(v.Body, `"valid":false`) || !strings.Contains(v.Body, `"line":2`) {
 			t.Errorf("validate: %s", v.Body)
 		}
-		r := enginetest.APIScenario{Name: "publish a broken draft", Method: "POST", URL: "/api/v1/definitions/form/quote/publish",
-			ExpectedStatus: 422, ExpectedCode: "validation_failed", ExpectedPaths: []string{"/form/quote/fields/1/formula"}}.Test(t, app)
+		r := enginetest.APIScenario{Name: "publish a broken draft", Method: "POST", URL: "/api/v1/definitions/form/offer/publish",
+			ExpectedStatus: 422, ExpectedCode: "validation_failed", ExpectedPaths: []string{"/form/offer/fields/1/formula"}}.Test(t, app)
 		if e, ok := enginetest.DecodeError(r); ok {
-			if d := e.Detail("/form/quote/fields/1/formula"); d != nil && (d.Line != p.Line || d.Column != p.Column) {
+			if d := e.Detail("/form/offer/fields/1/formula"); d != nil && (d.Line != p.Line || d.Column != p.Column) {
 				t.Errorf("publish reports the formula at %d:%d, the draft at %d:%d", d.Line, d.Column, p.Line, p.Column)
 			}
 		}
-		enginetest.APIScenario{Name: "the broken form was not published", Method: "GET", URL: "/api/v1/forms/quote",
+		enginetest.APIScenario{Name: "the broken form was not published", Method: "GET", URL: "/api/v1/forms/offer",
 			ExpectedStatus: 404, ExpectedCode: "not_found"}.Test(t, app)
 
 		// Several mistakes in one import are all reported, and nothing is published.
 		bad := `{"definitions": [
-			{"kind": "form", "key": "lead", "title": "Lead", "fields": [
+			{"kind": "form", "key": "prospect", "title": "Prospect", "fields": [
 				{"key": "company", "type": "relation", "label": "Company", "target": "company"},
 				{"key": "stage", "type": "select", "label": "Stage"},
 				{"key": "score", "type": "formula", "label": "Score", "formula": "missing_field * 2"}]},
 			{"kind": "form", "key": "visit", "title": "Visit", "fields": [{"key": "when", "type": "date", "label": "When"}]}]}`
 		enginetest.APIScenario{Name: "import with mistakes", Method: "POST", URL: "/api/v1/definitions/import", Body: bad,
 			ExpectedStatus: 422, ExpectedCode: "validation_failed",
-			ExpectedPaths: []string{"/form/lead/fields/1/options"}}.Test(t, app)
+			ExpectedPaths: []string{"/form/prospect/fields/1/options"}}.Test(t, app)
 		enginetest.APIScenario{Name: "all or nothing", Method: "GET", URL: "/api/v1/forms/visit",
 			ExpectedStatus: 404}.Test(t, app)
 		// Once the schema problems are fixed, the compiler's are reported.
 		fixed := strings.Replace(bad, `"label": "Stage"}`, `"label": "Stage", "options": [{"value": "new", "label": "New"}]}`, 1)
 		enginetest.APIScenario{Name: "import with compile mistakes", Method: "POST", URL: "/api/v1/definitions/import", Body: fixed,
 			ExpectedStatus: 422, ExpectedCode: "validation_failed",
-			ExpectedPaths: []string{"/form/lead/fields/0/target", "/form/lead/fields/2/formula"}}.Test(t, app)
+			ExpectedPaths: []string{"/form/prospect/fields/0/target", "/form/prospect/fields/2/formula"}}.Test(t, app)
 	})
 }
 
@@ -384,8 +385,8 @@ func TestDefinitionsImportExport(t *testing.T) {
 			bodies = append(bodies, it.Definition)
 		}
 		if !slices.Equal(paths, []string{"flows/contract_approval.json", "flows/order_approval.json", "flows/payment_confirmation.json",
-			"forms/contract.json", "forms/customer.json", "forms/order.json", "forms/payment.json", "forms/product.json",
-			"roles/delivery.json", "roles/finance.json", "roles/finance_director.json",
+			"forms/contract.json", "forms/customer.json", "forms/lead.json", "forms/order.json", "forms/payment.json", "forms/product.json",
+			"forms/quote.json", "roles/delivery.json", "roles/finance.json", "roles/finance_director.json",
 			"roles/sales_director.json", "roles/sales_rep.json", "roles/service.json"}) {
 			t.Errorf("export paths = %v", paths)
 		}
@@ -412,9 +413,9 @@ func TestDefinitionsImportExport(t *testing.T) {
 		// Two new forms linking to each other's data are published together.
 		lead := `{"definitions": [
 			{"kind": "form", "key": "visit", "title": "Visit", "fields": [
-				{"key": "lead", "type": "relation", "label": "Lead", "target": "lead", "required": true},
+				{"key": "lead", "type": "relation", "label": "Lead", "target": "prospect", "required": true},
 				{"key": "visited_on", "type": "date", "label": "On", "default": "today()"}]},
-			{"kind": "form", "key": "lead", "title": "Lead", "fields": [
+			{"kind": "form", "key": "prospect", "title": "Prospect", "fields": [
 				{"key": "company", "type": "relation", "label": "Company", "target": "customer"},
 				{"key": "budget", "type": "money", "label": "Budget"},
 				{"key": "score", "type": "formula", "label": "Score", "result": "integer", "formula": "budget > 100000 ? 2 : 1"}]}]}`
@@ -424,8 +425,8 @@ func TestDefinitionsImportExport(t *testing.T) {
 		if len(res.Items) != 2 || res.Items[0].Version != 1 || res.Items[1].Version != 1 {
 			t.Fatalf("import of lead and visit = %+v", res.Items)
 		}
-		l := exact(t, app.Expect(t, 201, "POST", "/api/v1/forms/lead/records", `{"budget": "250000"}`, nil))
-		wantAt(t, "lead", l, "2", "score")
+		l := exact(t, app.Expect(t, 201, "POST", "/api/v1/forms/prospect/records", `{"budget": "250000"}`, nil))
+		wantAt(t, "prospect", l, "2", "score")
 		v := exact(t, app.Expect(t, 201, "POST", "/api/v1/forms/visit/records", fmt.Sprintf(`{"lead": %v}`, l["id"]), nil))
 		if at(v, "visited_on") == nil {
 			t.Errorf("visit without its default date: %v", v)
@@ -442,7 +443,7 @@ func TestDefinitionsImportExport(t *testing.T) {
 		for _, f := range forms.Items {
 			keys = append(keys, f.Key)
 		}
-		if !slices.Equal(keys, []string{"contract", "customer", "lead", "order", "payment", "product", "visit"}) {
+		if !slices.Equal(keys, []string{"contract", "customer", "lead", "order", "payment", "product", "prospect", "quote", "visit"}) {
 			t.Errorf("forms = %v", keys)
 		}
 	})

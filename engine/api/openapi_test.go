@@ -274,8 +274,8 @@ func TestOpenAPIServed(t *testing.T) {
 		t.Errorf("GET /api/v1/openapi.json does not serve openapi.json (type %q)", r.Headers["Content-Type"])
 	}
 	app.Expect(t, 200, "GET", "/healthz", "", map[string]string{"Authorization": ""})
-	if ready := app.Expect(t, 200, "GET", "/readyz", "", map[string]string{"Authorization": ""}).Map(t); ready["forms"] != 5.0 {
-		t.Errorf("readyz = %v, want the example's 5 live forms", ready)
+	if ready := app.Expect(t, 200, "GET", "/readyz", "", map[string]string{"Authorization": ""}).Map(t); ready["forms"] != 7.0 {
+		t.Errorf("readyz = %v, want the example's 7 live forms", ready)
 	}
 	if s := app.Expect(t, 200, "GET", "/api/v1/schemas/form", "", map[string]string{"Authorization": ""}); !strings.Contains(s.Body, "2020-12") {
 		t.Errorf("the form schema is not a draft 2020-12 schema: %.200s", s.Body)

@@ -21,7 +21,7 @@ import (
 
 // The fields of the example forms, in definition order.
 var (
-	orderFields = []string{"number", "customer", "order_date", "region", "sales_rep", "type", "items", "discount",
+	orderFields = []string{"number", "customer", "quote", "order_date", "region", "sales_rep", "type", "items", "discount",
 		"subtotal", "amount", "cost", "margin", "received_amount", "currency", "status", "delivery_date", "contract_required", "attachments", "notes"}
 	itemFields     = []string{"id", "product", "description", "qty", "unit_price", "unit_cost", "line_total", "line_cost"}
 	customerFields = []string{"name", "code", "region", "industry", "contact_name", "contact_phone", "contact_email",
