@@ -250,6 +250,12 @@ func TestPaymentConfirmationAddsToTheOrder(t *testing.T) {
 			if text(p["status"]) != "confirmed" || text(p["confirmed_by"]) != fmt.Sprint(w.fin2.ID) {
 				t.Errorf("payment %d: status %s, confirmed by %s", id, p["status"], p["confirmed_by"])
 			}
+			// note: the flow reads the order's date through the link (related.sales_order).
+			today := time.Now().UTC().Truncate(24 * time.Hour)
+			days := int(today.Sub(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+			if got := text(p["days_to_pay"]); got != fmt.Sprint(days) {
+				t.Errorf("payment %d: days to pay %s, want %d", id, got, days)
+			}
 		}
 		if n := w.notices(t, w.fin1); !hasPrefixed(n, "Payment PAY-") {
 			t.Errorf("the clerk who entered the payments heard nothing: %q", n)

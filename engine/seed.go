@@ -495,7 +495,8 @@ func (g *seeder) planAfter(c *forms.Compiled, in map[string]any, actor forms.Act
 		plan.payments = append(plan.payments, forms.BulkRecord{Actor: actor, At: on, Input: map[string]any{
 			"amount": part.StringFixed(2), "currency": "CNY", "received_on": on.Format(forms.DateLayout),
 			"method":    []string{"bank_transfer", "bank_transfer", "acceptance_bill", "online"}[g.rnd.IntN(4)],
-			"reference": fmt.Sprintf("TX%d%04d", on.Unix(), g.rnd.IntN(10000)), "status": "confirmed"}})
+			"reference": fmt.Sprintf("TX%d%04d", on.Unix(), g.rnd.IntN(10000)), "status": "confirmed",
+			"days_to_pay": int64(on.Truncate(24*time.Hour).Sub(at.Truncate(24*time.Hour)).Hours() / 24)}})
 	}
 	in["received_amount"] = received.StringFixed(2)
 	return plan, nil
