@@ -158,10 +158,17 @@ func (w *filterWalker) logic(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 	and := isAnd(n.Operator)
 	terms := flattenLogic(n, and, nil)
 	conds := make([]store.Cond, 0, len(terms))
+	absorbing := store.Bool(and == neg)
 	for _, t := range terms {
 		c, err := w.cond(t, neg)
 		if err != nil {
 			return nil, err
+		}
+		// note: like expr, stop at a term that decides the chain: in
+		// `params.from == nil || date >= params.from` with no from, the
+		// comparison with nothing is never read.
+		if c == absorbing {
+			return absorbing, nil
 		}
 		conds = append(conds, c)
 	}

@@ -105,7 +105,23 @@ func (cc *compiler) compileChart() {
 	}
 	dims := len(cc.r.Dimensions)
 	switch ch.Type {
-	case ChartPie, ChartFunnel:
+	case ChartFunnel:
+		// note: a funnel's stages are either the values of its one
+		// dimension (one measure), or, with no dimension, the measures it
+		// draws in order: leads, quoted, won.
+		if dims == 0 {
+			if len(ch.Y) < 2 {
+				cc.ps.add("/chart/y", CodeInvalidChart, "a funnel without a dimension draws its measures as stages; name two or more in y, in order")
+			}
+			break
+		}
+		if dims != 1 {
+			cc.ps.add("/chart/type", CodeInvalidChart, "a funnel shows one dimension (its stages), or none with its measures as stages; the report has %d", dims)
+		}
+		if len(ch.Y) > 1 || (len(ch.Y) == 0 && len(cc.r.Measures) > 1) {
+			cc.ps.add("/chart/y", CodeInvalidChart, "a funnel over a dimension shows one measure; name it in y")
+		}
+	case ChartPie:
 		if dims != 1 {
 			cc.ps.add("/chart/type", CodeInvalidChart, "a %s shows one dimension (its slices or stages); the report has %d", ch.Type, dims)
 		}
