@@ -25,7 +25,7 @@ type Server struct {
 
 // New builds the fiber app serving e.
 func New(e *engine.Engine) *fiber.App {
-	s := &Server{e: e, log: e.Logger(), metrics: newMetrics()}
+	s := &Server{e: e, log: e.Logger(), metrics: newMetrics(e)}
 	app := fiber.New(fiber.Config{
 		AppName:               "mosaic",
 		DisableStartupMessage: true,
