@@ -60,6 +60,7 @@ func New(e *engine.Engine) *fiber.App {
 	s.registerMe(authed)
 	s.registerAdmin(authed)
 	s.registerFlows(authed)
+	s.registerReports(authed)
 	authed.Get("/admin/explain", s.requireAdmin, s.explain)
 	authed.Get("/admin/audit", s.requireAdmin, s.auditLog)
 
