@@ -157,6 +157,13 @@ func compact(raw []byte) []byte {
 // SaveDraft stores raw as the draft of its definition, whatever its state, and
 // returns the problems that would stop it from being published.
 func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (Header, []forms.Problem, error) {
+	return e.SaveDraftIf(ctx, raw, DraftCondition{}, actor)
+}
+
+// SaveDraftIf is SaveDraft that first checks the draft is still the one the
+// caller read (see DraftCondition); otherwise it is an ErrConflict naming who
+// saved meanwhile.
+func (e *Engine) SaveDraftIf(ctx context.Context, raw []byte, cond DraftCondition, actor forms.Actor) (Header, []forms.Problem, error) {
 	var h Header
 	if err := json.Unmarshal(raw, &h); err != nil || h.Kind == "" || h.Key == "" {
 		_, err := e.Check(raw, 1, e.Snapshot())
@@ -172,6 +179,9 @@ func (e *Engine) SaveDraft(ctx context.Context, raw []byte, actor forms.Actor) (
 		return h, nil, invalid("/kind", fmt.Sprintf("unknown kind %q; this version of Mosaic knows: %s", h.Kind, strings.Join(kinds, ", ")))
 	}
 	err := e.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := e.checkDraftCondition(ctx, h, cond); err != nil {
+			return err
+		}
 		if err := e.db.SaveDraft(ctx, &store.Draft{Kind: h.Kind, Key: h.Key, Body: string(compact(raw)),
 			UpdatedAt: time.Now().UTC(), UpdatedBy: actor.ID}); err != nil {
 			return err
@@ -208,6 +218,10 @@ type PublishOptions struct {
 	// losing the values it reports.
 	AllowDestructive bool
 	Note             string
+	// BaseVersion, when set, is the live version the caller's change was
+	// made on (0: never published); if another version has been published
+	// since, the publish is an ErrConflict rather than a silent overwrite.
+	BaseVersion *int
 }
 
 // PublishResult says what a publish did.
@@ -433,6 +447,9 @@ func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opt
 	res := &PublishResult{Kind: c.Kind, Key: c.Key}
 	prev, err := e.db.Versions(ctx, c.Kind, c.Key)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.checkBaseVersion(ctx, c.Header, prev, opts.BaseVersion); err != nil {
 		return nil, err
 	}
 	if len(prev) > 0 && prev[0].Body == string(c.Body) {

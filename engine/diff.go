@@ -38,19 +38,20 @@ func (e *Engine) DiffDraft(ctx context.Context, kind, key string) (*Diff, error)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s/%s has no draft", store.ErrNotFound, kind, key)
 	}
+	return e.DiffBody(ctx, kind, key, []byte(d.Body))
+}
+
+// DiffBody is DiffDraft for a text not saved yet, such as the one the studio
+// is editing: nothing is stored. The text must name kind and key itself.
+func (e *Engine) DiffBody(ctx context.Context, kind, key string, body []byte) (*Diff, error) {
+	var h Header
+	if err := json.Unmarshal(body, &h); err == nil && (h.Kind != kind || h.Key != key) {
+		return nil, invalid("/key", fmt.Sprintf("the definition says it is %s/%s; this is %s/%s", h.Kind, h.Key, kind, key))
+	}
 	out := &Diff{Kind: kind, Key: key, Fields: []FieldChange{}, Steps: []forms.Step{}, Problems: []forms.Problem{}}
 	live := e.Snapshot()
-	old, ok := live.Form(key)
-	if ok && kind == KindForm {
-		out.FromVersion = old.Version
-	}
-	if kind != KindForm {
-		// note: only forms have fields and migrations; for other kinds the
-		// diff is whether the draft would publish.
-		out.FromVersion = e.nextVersion(ctx, kind, key) - 1
-		ok = false
-	}
-	checked, err := e.Check([]byte(d.Body), out.FromVersion+1, live)
+	out.FromVersion = e.nextVersion(ctx, kind, key) - 1
+	checked, err := e.Check(body, out.FromVersion+1, live)
 	if pl, isProblems := forms.AsProblems(err); isProblems {
 		out.Problems = pl.Problems
 		return out, nil
@@ -59,8 +60,10 @@ func (e *Engine) DiffDraft(ctx context.Context, kind, key string) (*Diff, error)
 		return nil, err
 	}
 	if checked.Compiled == nil {
+		// note: roles and flows have no fields or tables to compare.
 		return out, nil
 	}
+	old, ok := live.Form(key)
 	var oldForm *forms.Form
 	if ok {
 		oldForm = old.Form

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -34,28 +35,63 @@ func (s *Server) saveDraft(c *fiber.Ctx) error {
 	if err := s.canManage(c, kind, key); err != nil {
 		return err
 	}
-	h, problems, err := s.e.SaveDraft(c.UserContext(), c.Body(), principal(c).Actor())
+	cond, err := draftCondition(c)
+	if err != nil {
+		return err
+	}
+	h, problems, err := s.e.SaveDraftIf(c.UserContext(), c.Body(), cond, principal(c).Actor())
 	if err != nil {
 		return err
 	}
 	if problems == nil {
 		problems = []forms.Problem{}
 	}
+	c.Set(fiber.HeaderETag, `"`+engine.DraftTag(c.Body())+`"`)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"kind": h.Kind, "key": h.Key, "title": h.Title,
 		"valid": len(problems) == 0, "problems": problems})
 }
 
+// draftCondition reads what a draft save expects to find: If-Match with the
+// ETag of the draft the caller read, or If-None-Match: * when they started
+// from the published version.
+func draftCondition(c *fiber.Ctx) (engine.DraftCondition, error) {
+	var cond engine.DraftCondition
+	if raw := strings.TrimSpace(c.Get(fiber.HeaderIfMatch)); raw != "" && raw != "*" {
+		cond.Tag = strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
+		if !strings.HasPrefix(cond.Tag, "d-") || len(cond.Tag) > 64 {
+			return cond, badRequest("/If-Match", `If-Match must be the ETag of the draft you read, such as "d-1a2b3c4d5e6f7a8b"`)
+		}
+	}
+	if raw := strings.TrimSpace(c.Get(fiber.HeaderIfNoneMatch)); raw != "" {
+		if raw != "*" {
+			return cond, badRequest("/If-None-Match", "If-None-Match may only be *: save only if there is no draft yet")
+		}
+		cond.NoDraft = true
+	}
+	return cond, nil
+}
+
 func (s *Server) getDraft(c *fiber.Ctx) error {
-	body, err := s.e.Draft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	body, tag, err := s.e.DraftWithTag(c.UserContext(), c.Params("kind"), c.Params("key"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Set(fiber.HeaderETag, `"`+tag+`"`)
 	return c.Send(body)
 }
 
+// validateDraft checks the saved draft, or, when the request has a body, that
+// text without saving it: the studio shows compile errors as the analyst
+// types without overwriting the draft others may be reading.
 func (s *Server) validateDraft(c *fiber.Ctx) error {
-	d, err := s.e.DiffDraft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	var d *engine.Diff
+	var err error
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		d, err = s.e.DiffDraft(c.UserContext(), c.Params("kind"), c.Params("key"))
+	} else if _, err = decodeObject(c); err == nil {
+		d, err = s.e.DiffBody(c.UserContext(), c.Params("kind"), c.Params("key"), c.Body())
+	}
 	if err != nil {
 		return err
 	}
@@ -74,6 +110,11 @@ type publishRequest struct {
 	AllowDestructive bool   `json:"allow_destructive"`
 	Note             string `json:"note"`
 	Version          int    `json:"version"`
+	BaseVersion      *int   `json:"base_version"`
+}
+
+func (r publishRequest) options() engine.PublishOptions {
+	return engine.PublishOptions{AllowDestructive: r.AllowDestructive, Note: r.Note, BaseVersion: r.BaseVersion}
 }
 
 // readPublishRequest accepts an empty body as "no options".
@@ -88,6 +129,9 @@ func readPublishRequest(c *fiber.Ctx) (publishRequest, error) {
 	if len(req.Note) > 500 {
 		return req, badRequest("/note", "the note is longer than 500 characters")
 	}
+	if req.BaseVersion != nil && *req.BaseVersion < 0 {
+		return req, badRequest("/base_version", "base_version is the version you opened: 0 or more")
+	}
 	return req, nil
 }
 
@@ -97,7 +141,7 @@ func (s *Server) publish(c *fiber.Ctx) error {
 		return err
 	}
 	res, err := s.e.Publish(c.UserContext(), c.Params("kind"), c.Params("key"),
-		engine.PublishOptions{AllowDestructive: req.AllowDestructive, Note: req.Note}, principal(c).Actor())
+		req.options(), principal(c).Actor())
 	if err != nil {
 		return err
 	}
@@ -114,7 +158,7 @@ func (s *Server) rollback(c *fiber.Ctx) error {
 			Detail{Path: "/version", Code: "validation_required", Message: "version is required"})
 	}
 	res, err := s.e.Rollback(c.UserContext(), c.Params("kind"), c.Params("key"), req.Version,
-		engine.PublishOptions{AllowDestructive: req.AllowDestructive, Note: req.Note}, principal(c).Actor())
+		req.options(), principal(c).Actor())
 	if err != nil {
 		return err
 	}
