@@ -2,6 +2,9 @@ module github.com/mosaic-lowcode/mosaic
 
 go 1.26.0
 
+// note: npm packages sometimes ship .go files; they are not ours to build.
+ignore ./studio-ui/node_modules
+
 require (
 	github.com/casbin/casbin/v2 v2.135.0
 	github.com/expr-lang/expr v1.17.8

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
+	studioui "github.com/mosaic-lowcode/mosaic/studio-ui"
 )
 
 // maxJSONBody bounds a JSON request body; uploads have their own limit.
@@ -91,6 +92,9 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Get("/definitions/:kind/:key/versions/:version", s.requireManage, s.getVersion)
 	authed.Post("/definitions/flow/:key/replay", s.replayDraft)
 	authed.Post("/definitions/flow/:key/dryrun", s.dryRunFlow)
+
+	mountUI(app, "/studio", studioui.Files())
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/studio/", fiber.StatusFound) })
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
