@@ -28,6 +28,18 @@ type Diff struct {
 	Steps       []forms.Step    `json:"steps"`
 	Destructive bool            `json:"destructive"`
 	Problems    []forms.Problem `json:"problems"`
+
+	compiled *forms.Compiled
+}
+
+// RecordSchema is the record schema the draft would have once published (see
+// forms.Compiled.RecordSchema), so the studio previews the form with the
+// server's own limits; nil unless the draft is a valid form.
+func (d *Diff) RecordSchema() map[string]any {
+	if d.compiled == nil {
+		return nil
+	}
+	return d.compiled.RecordSchema()
 }
 
 // DiffDraft compares the draft of (kind, key) with its live version: fields
@@ -63,6 +75,7 @@ func (e *Engine) DiffBody(ctx context.Context, kind, key string, body []byte) (*
 		// note: roles and flows have no fields or tables to compare.
 		return out, nil
 	}
+	out.compiled = checked.Compiled
 	old, ok := live.Form(key)
 	var oldForm *forms.Form
 	if ok {

@@ -95,7 +95,11 @@ func (s *Server) validateDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"valid": len(d.Problems) == 0, "problems": d.Problems})
+	res := fiber.Map{"valid": len(d.Problems) == 0, "problems": d.Problems}
+	if rs := d.RecordSchema(); rs != nil {
+		res["record_schema"] = rs
+	}
+	return c.JSON(res)
 }
 
 func (s *Server) diffDraft(c *fiber.Ctx) error {

@@ -115,8 +115,21 @@ func TestValidateUnsavedText(t *testing.T) {
 			t.Errorf("validating a text changed the saved draft")
 		}
 		good := strings.Replace(broken, `upper(name) +`, `upper(name) + \"!\"`, 1)
-		if v := app.Expect(t, 200, "POST", "/api/v1/definitions/form/customer/validate", good, nil).Map(t); v["valid"] != true {
-			t.Errorf("validating a good text: %v", v)
+		var ok struct {
+			Valid        bool `json:"valid"`
+			RecordSchema struct {
+				Properties map[string]any `json:"properties"`
+				Computed   []string       `json:"x-computed"`
+			} `json:"record_schema"`
+		}
+		okResp := app.Expect(t, 200, "POST", "/api/v1/definitions/form/customer/validate", good, nil)
+		conforms(t, "ValidationResult", okResp.Body)
+		okResp.JSON(t, &ok)
+		if !ok.Valid || ok.RecordSchema.Properties["name"] == nil || len(ok.RecordSchema.Computed) != 1 || ok.RecordSchema.Computed[0] != "shout" {
+			t.Errorf("validating a good text: %s", okResp.Body)
+		}
+		if strings.Contains(r.Body, "record_schema") {
+			t.Errorf("a text that does not compile has a record schema: %s", r.Body)
 		}
 		// A form never published yet is checked as well.
 		fresh := `{"kind": "form", "key": "visit", "title": "Visit", "fields": [{"key": "visit_date", "type": "date", "label": "When"}]}`
