@@ -1,0 +1,16 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useAuth } from './AuthContext';
+import { PageLoading } from '../shell/PageState';
+
+/** Shows children to a signed-in user; sends anyone else to the login page. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  const location = useLocation();
+  if (status === 'loading') return <PageLoading />;
+  if (status === 'signedOut') {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/studio/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
