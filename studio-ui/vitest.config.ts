@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // note: Ant Design renders slowly in jsdom; the first test of a file pays for it.
+    testTimeout: 20_000,
   },
 });

@@ -115,7 +115,7 @@ describe.skipIf(!run)('studio in Chromium', () => {
     expect(await tileOrder()).toEqual(['customer', 'hours', 'hourly_rate', 'parts', 'total']);
     await drag(page, tile('total').locator('.drag-handle'), tile('parts'), 'top');
     await expect.poll(tileOrder).toEqual(['customer', 'hours', 'hourly_rate', 'total', 'parts']);
-    await tile('parts').click();
+    await tile('parts').locator('.tile-main').first().click();
     await shot(page, '05-designer-built');
   });
 
@@ -200,6 +200,7 @@ describe.skipIf(!run)('studio in Chromium', () => {
     const message = page.getByTestId('conflict-message');
     await message.waitFor();
     expect(await message.textContent()).toMatch(/saved a newer draft of form\/service_visit/);
+    await page.waitForTimeout(400); // the dialog's opening animation
     await shot(page, '12-conflict');
     await page.getByRole('button', { name: '重新加载' }).click();
     await page.locator('.designer-status').getByText('已发布 v2').waitFor();

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { Button, Dropdown, Input, Space } from 'antd';
-import { DownOutlined, LoadingOutlined } from '@ant-design/icons';
+import { DownOutlined } from '@ant-design/icons';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import type { Problem } from '../api/types';
 import { useI18n } from '../i18n';
@@ -18,13 +18,12 @@ interface Props {
   problems?: Problem[];
   /** The names the expression may use, offered for insertion. */
   names: NameChoice[];
-  checking?: boolean;
   'aria-label'?: string;
 }
 
 /** An expression with the server's compile errors shown under it as the
  * analyst types, and the form's fields a click away. */
-export function ExpressionInput({ id, value, onChange, placeholder, problems = [], names, checking, ...rest }: Props) {
+export function ExpressionInput({ id, value, onChange, placeholder, problems = [], names, ...rest }: Props) {
   const { t, label } = useI18n();
   const ref = useRef<TextAreaRef>(null);
   const insert = (text: string) => {
@@ -71,11 +70,6 @@ export function ExpressionInput({ id, value, onChange, placeholder, problems = [
             </Space>
           </Button>
         </Dropdown>
-        {checking && (
-          <span className="muted small">
-            <LoadingOutlined /> {t('expr.checking')}
-          </span>
-        )}
       </div>
       {problems.map((p, i) => (
         <div key={i} className="field-error expression-error" role="alert">

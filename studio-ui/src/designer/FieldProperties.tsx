@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Button, Divider, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { Button, Divider, Form, Input, InputNumber, Popconfirm, Select, Switch, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, LockOutlined, PlusOutlined } from '@ant-design/icons';
 import type { FieldDef, FormSummary, Problem } from '../api/types';
 import { useI18n } from '../i18n';
@@ -24,7 +24,6 @@ interface Props {
   formulaResults: string[];
   types: string[];
   labels: Labels;
-  checking: boolean;
   /** Option values of the published version, by field key. */
   publishedOptions: Record<string, string[]>;
 }
@@ -40,7 +39,7 @@ function Setting({ label, children, problems, hint, htmlFor }: { label: ReactNod
   );
 }
 
-export function FieldProperties({ state, uid, dispatch, problems, forms, formulaResults, types, labels, checking, publishedOptions }: Props) {
+export function FieldProperties({ state, uid, dispatch, problems, forms, formulaResults, types, labels, publishedOptions }: Props) {
   const { t, label } = useI18n();
   const found = findField(state, uid);
   if (!found) return null;
@@ -148,7 +147,6 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
                 onChange={(v) => set({ formula: v })}
                 problems={p('formula')}
                 names={scope}
-                checking={checking}
                 placeholder="qty * unit_price"
               />
             </Setting>
@@ -174,14 +172,14 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
           </Divider>
         )}
         {settings.has('range') && (
-          <Space.Compact block>
+          <div className="pair-grid">
             <Setting label={isPercent ? t('prop.minPercent') : t('prop.min')} problems={p('min')} htmlFor={id('min')}>
               <InputNumber id={id('min')} value={toShown(def.min)} onChange={(v) => set({ min: fromShown(v) })} style={{ width: '100%' }} />
             </Setting>
             <Setting label={isPercent ? t('prop.maxPercent') : t('prop.max')} problems={p('max')} htmlFor={id('max')}>
               <InputNumber id={id('max')} value={toShown(def.max)} onChange={(v) => set({ max: fromShown(v) })} style={{ width: '100%' }} />
             </Setting>
-          </Space.Compact>
+          </div>
         )}
         {settings.has('scale') && (
           <Setting label={t('prop.scale')} problems={p('scale')} htmlFor={id('scale')}>
@@ -209,14 +207,14 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
           </Setting>
         )}
         {settings.has('length') && (
-          <Space.Compact block>
+          <div className="pair-grid">
             <Setting label={t('prop.minLength')} problems={p('min_length')} htmlFor={id('min_length')}>
               <InputNumber id={id('min_length')} min={0} precision={0} value={def.min_length ?? null} onChange={(v) => set({ min_length: v ?? undefined })} style={{ width: '100%' }} />
             </Setting>
             <Setting label={t('prop.maxLength')} problems={p('max_length')} htmlFor={id('max_length')}>
               <InputNumber id={id('max_length')} min={0} precision={0} value={def.max_length ?? null} onChange={(v) => set({ max_length: v ?? undefined })} style={{ width: '100%' }} />
             </Setting>
-          </Space.Compact>
+          </div>
         )}
         {settings.has('pattern') && (
           <Setting label={t('prop.pattern')} problems={p('pattern')} hint={t('prop.patternHint')} htmlFor={id('pattern')}>
@@ -344,7 +342,6 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
               onChange={(v) => set({ default: v })}
               problems={p('default')}
               names={[{ key: 'today()', label: t('expr.today') }, { key: 'user.id', label: t('expr.userId') }, ...scope]}
-              checking={checking}
               placeholder={isNumeric(def.type) ? '0' : def.type === 'date' ? 'today()' : '"…"'}
             />
           </Setting>
@@ -357,7 +354,6 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
             onChange={(v) => set({ visible_if: v })}
             problems={p('visible_if')}
             names={scope}
-            checking={checking}
             placeholder="amount > 100000"
           />
         </Setting>

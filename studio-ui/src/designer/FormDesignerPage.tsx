@@ -2,7 +2,7 @@
 // checking the text as it changes, drafts saved with optimistic concurrency,
 // a live preview, the diff before publishing, and the version history.
 
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { App, Button, Result, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
 import {
   ArrowLeftOutlined,
@@ -207,6 +207,11 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
   }, [save, saving]);
 
   const selected = findField(state, state.selected);
+  const panel = useRef<HTMLElement>(null);
+  // note: a newly selected field's properties start at the top.
+  useEffect(() => {
+    if (panel.current) panel.current.scrollTop = 0;
+  }, [state.selected]);
   const problemTotal = check.problems.length;
   const draftDiffers = loaded.live ? canonical(toDefinition(fromDefinition(loaded.live, null)).def) !== text : true;
 
@@ -291,7 +296,7 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
               duplicate={(uid) => dispatch({ type: 'duplicate', uid })}
               problemCount={placed.count}
             />
-            <aside className="properties-panel" aria-label={t('designer.properties')}>
+            <aside ref={panel} className="properties-panel" aria-label={t('designer.properties')}>
               {selected ? (
                 <FieldProperties
                   key={selected.field.uid}
@@ -303,11 +308,10 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
                   formulaResults={meta.formulaResults}
                   types={meta.types}
                   labels={labels}
-                  checking={check.checking}
                   publishedOptions={Object.fromEntries((loaded.live?.fields ?? []).map((f) => [f.key, (f.options ?? []).map((o) => o.value)]))}
                 />
               ) : (
-                <FormSettings state={state} dispatch={dispatch} formProblems={placed.form} ruleProblems={placed.rules} checking={check.checking} />
+                <FormSettings state={state} dispatch={dispatch} formProblems={placed.form} ruleProblems={placed.rules} />
               )}
             </aside>
           </div>

@@ -11,12 +11,11 @@ interface Props {
   /** Problems of the form itself ("/title") and of each rule, by rule uid. */
   formProblems: Problem[];
   ruleProblems: Record<string, Problem[]>;
-  checking: boolean;
 }
 
 /** What belongs to the form as a whole: its title, description and the
  * rules a record must satisfy across fields. */
-export function FormSettings({ state, dispatch, formProblems, ruleProblems, checking }: Props) {
+export function FormSettings({ state, dispatch, formProblems, ruleProblems }: Props) {
   const { t, label } = useI18n();
   const at = (path: string) => formProblems.filter((p) => p.path === path);
   const names = state.fields.map((f) => ({ key: f.def.key, label: f.def.label }));
@@ -84,7 +83,6 @@ export function FormSettings({ state, dispatch, formProblems, ruleProblems, chec
                   onChange={(v) => dispatch({ type: 'updateRule', uid: r.uid, patch: { expr: v } })}
                   problems={of('expr')}
                   names={names}
-                  checking={checking}
                   placeholder="delivery_date == nil || delivery_date >= order_date"
                 />
               </Form.Item>

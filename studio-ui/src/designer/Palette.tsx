@@ -39,7 +39,7 @@ function PaletteItem({ type, onAdd }: { type: string; onAdd(type: string): void 
 /** Every field type the server knows, grouped; drag one onto the canvas
  * (or press Enter, or double-click, to add it at the end). */
 export function Palette({ types, onAdd }: { types: string[]; onAdd(type: string): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <aside className="palette" aria-label={t('designer.palette')}>
       <Typography.Text type="secondary" className="panel-title">
@@ -51,7 +51,8 @@ export function Palette({ types, onAdd }: { types: string[]; onAdd(type: string)
         return (
           <div key={g} className="palette-group">
             <div className="palette-group-title">{t(`group.${g}`)}</div>
-            <div className="palette-grid">
+            {/* note: English names are too long for two columns. */}
+            <div className={`palette-grid${lang === 'en' ? ' one-column' : ''}`}>
               {list.map((type) => (
                 <PaletteItem key={type} type={type} onAdd={onAdd} />
               ))}

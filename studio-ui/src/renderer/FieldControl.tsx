@@ -174,9 +174,10 @@ export function ValueText({ def, value, pending }: { def: FieldDef; value: unkno
       </Tooltip>
     );
   }
+  const empty = def.type === 'auto_number' ? t('record.autoNumber') : '—';
   return (
     <span className="value-text" data-testid={`value-${def.key}`}>
-      {icon} {formatValue(def, value, { t, fmt, label }) || <span className="muted">—</span>}
+      {icon} {formatValue(def, value, { t, fmt, label }) || <span className="muted">{empty}</span>}
     </span>
   );
 }

@@ -32,7 +32,9 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
   const [touched, setTouched] = useState<Set<string>>(new Set());
   // note: a server problem stays on its field until the user changes it.
   const [changedSince, setChangedSince] = useState<Set<string>>(new Set());
-  useEffect(() => setChangedSince(new Set()), [serverErrors]);
+  useEffect(() => {
+    setChangedSince(new Set());
+  }, [serverErrors]);
 
   const message = (e: FieldError | undefined) => (e ? (e.text ? label(e.text) : t(e.code, e.params)) : undefined);
   const errorAt = (path: string, top: string): string | undefined => {
