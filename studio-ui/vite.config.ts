@@ -18,17 +18,8 @@ export default defineConfig({
     // note: Ant Design alone is ~1 MB before gzip; the limit warns about
     // chunks that grow past what the first load should carry.
     chunkSizeWarningLimit: 1200,
-    rollupOptions: {
-      output: {
-        // note: the framework changes less often than the app, so it is kept
-        // in chunks of its own that browsers keep cached across releases.
-        manualChunks(id: string) {
-          if (!id.includes('node_modules')) return undefined;
-          if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
-          if (/node_modules\/@dnd-kit\//.test(id)) return 'dndkit';
-          return undefined;
-        },
-      },
-    },
+    // note: no manual chunks: each page is a dynamic import, so the
+    // designers' libraries (dnd-kit now; React Flow and ECharts later) land
+    // in the chunks of the pages that use them, out of the first load.
   },
 });

@@ -143,6 +143,7 @@ describe.skipIf(!run)('studio in Chromium', () => {
     }
     expect(await drawer.textContent()).toContain('create_table');
     await drawer.getByLabel('备注').fill('first version of the service visit');
+    await page.waitForTimeout(400); // the drawer's opening animation
     await shot(page, '07-publish-diff');
     await drawer.getByTestId('confirm-publish').click();
     await page.getByText('已发布 v1，表单立即生效').waitFor();
@@ -207,11 +208,36 @@ describe.skipIf(!run)('studio in Chromium', () => {
     expect(await page.locator('.designer-title').textContent()).toContain('上门服务');
   });
 
+  it('rolls back to an older version from the history', async () => {
+    await page.getByRole('button', { name: '版本历史' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByTestId('version-2').waitFor();
+    await drawer.getByTestId('version-1').getByText('first version of the service visit').waitFor();
+    await page.waitForTimeout(300); // the drawer's opening animation
+    await shot(page, '13-history');
+    await drawer.getByTestId('version-1').getByRole('button', { name: '回滚' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '回滚' }).click();
+    await page.getByText('已回滚，现为线上版本 v3').waitFor();
+    await page.locator('.designer-status').getByText('已发布 v3').waitFor();
+    expect(await page.locator('.designer-title').textContent()).toBe('上门服务');
+  });
+
+  it('lists the flows and who has access, as they are live', async () => {
+    await page.goto(`${server.url}/studio/flows`);
+    await page.getByText('订单审批').waitFor();
+    await shot(page, '14-flows');
+    await page.goto(`${server.url}/studio/access`);
+    await page.getByText(admin.email).waitFor();
+    await shot(page, '15-access');
+    await page.goto(`${server.url}/studio/forms/service_visit/design`);
+    await tile('total').waitFor();
+  });
+
   it('speaks English', async () => {
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('button', { name: /Save draft/ }).waitFor();
     await tile('total').click();
-    await shot(page, '13-designer-english');
+    await shot(page, '16-designer-english');
     await page.getByText('中文', { exact: true }).click();
     await page.getByRole('button', { name: /保存草稿/ }).waitFor();
   });

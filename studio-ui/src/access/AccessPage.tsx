@@ -8,6 +8,7 @@ import { PageError } from '../shell/PageState';
 
 interface Data {
   users: User[];
+  total: number;
   departments: Department[];
   roles: DefinitionInfo[];
 }
@@ -21,11 +22,12 @@ export function AccessPage() {
   const load = useCallback(() => {
     setError(null);
     Promise.all([
-      api.get<{ items: User[] }>('/api/v1/admin/users?per_page=500'),
+      api.get<{ items: User[]; total?: number }>('/api/v1/admin/users?per_page=200'),
       api.get<{ items: Department[] }>('/api/v1/admin/departments'),
       definitions.list(),
     ]).then(
-      ([u, d, defs]) => setData({ users: u.items, departments: d.items, roles: defs.filter((x) => x.kind === 'role') }),
+      ([u, d, defs]) =>
+        setData({ users: u.items, total: u.total ?? u.items.length, departments: d.items, roles: defs.filter((x) => x.kind === 'role') }),
       setError,
     );
   }, []);
@@ -49,22 +51,27 @@ export function AccessPage() {
             key: 'users',
             label: t('access.users'),
             children: (
-              <Table<User>
-                rowKey="id"
-                loading={!data}
-                dataSource={data?.users ?? []}
-                pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                columns={[
-                  { title: t('access.name'), dataIndex: 'name' },
-                  { title: t('access.email'), dataIndex: 'email' },
-                  { title: t('access.roles'), render: (_, u) => <Space size={4} wrap>{u.roles.map((r) => <Tag key={r}>{r}</Tag>)}</Space> },
-                  {
-                    title: t('access.departments'),
-                    render: (_, u) => (u.department_ids ?? []).map((id) => deptName.get(id) ?? `#${id}`).join(', '),
-                  },
-                  { title: t('access.active'), render: (_, u) => (u.active ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>) },
-                ]}
-              />
+              <>
+                {data && data.total > data.users.length && (
+                  <Alert type="info" showIcon title={t('access.firstUsers', { n: data.users.length, total: data.total })} style={{ marginBottom: 12 }} />
+                )}
+                <Table<User>
+                  rowKey="id"
+                  loading={!data}
+                  dataSource={data?.users ?? []}
+                  pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                  columns={[
+                    { title: t('access.name'), dataIndex: 'name' },
+                    { title: t('access.email'), dataIndex: 'email' },
+                    { title: t('access.roles'), render: (_, u) => <Space size={4} wrap>{u.roles.map((r) => <Tag key={r}>{r}</Tag>)}</Space> },
+                    {
+                      title: t('access.departments'),
+                      render: (_, u) => (u.department_ids ?? []).map((id) => deptName.get(id) ?? `#${id}`).join(', '),
+                    },
+                    { title: t('access.active'), render: (_, u) => (u.active ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>) },
+                  ]}
+                />
+              </>
             ),
           },
           {

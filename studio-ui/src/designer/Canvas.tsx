@@ -274,6 +274,9 @@ function FieldTile({ field, index, container, state, select, remove, duplicate, 
               if (e.key === 'Enter' || e.key === ' ') {
                 e.preventDefault();
                 select(field.uid);
+              } else if (e.key === 'Delete') {
+                e.preventDefault();
+                remove(field.uid);
               }
             }}
           >

@@ -367,6 +367,7 @@ export const en = {
   'access.roles': 'Roles',
   'access.active': 'Active',
   'access.parent': 'Parent',
+  'access.firstUsers': 'Showing the first {n} of {total} users.',
   'access.noDepartments': 'No departments',
 } as const;
 

@@ -367,5 +367,6 @@ export const zh: Record<MessageKey, string> = {
   'access.roles': '角色',
   'access.active': '启用',
   'access.parent': '上级部门',
+  'access.firstUsers': '显示 {total} 个用户中的前 {n} 个。',
   'access.noDepartments': '暂无部门',
 };
