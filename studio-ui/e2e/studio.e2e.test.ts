@@ -222,13 +222,21 @@ describe.skipIf(!run)('studio in Chromium', () => {
     expect(await page.locator('.designer-title').textContent()).toBe('上门服务');
   });
 
-  it('lists the flows and who has access, as they are live', async () => {
+  it('lists the flows, reports and who has access, as they are live', async () => {
     await page.goto(`${server.url}/studio/flows`);
     await page.getByText('订单审批').waitFor();
     await shot(page, '14-flows');
     await page.goto(`${server.url}/studio/access`);
     await page.getByText(admin.email).waitFor();
     await shot(page, '15-access');
+    await page.goto(`${server.url}/studio/reports`);
+    await page.getByRole('tab', { name: '仪表盘' }).waitFor();
+    await shot(page, '15-reports');
+    // The renderer on the example's richest form: links, people, options, dates, percent, lines.
+    await page.goto(`${server.url}/studio/forms/order/records/new`);
+    await page.locator('#field-customer').waitFor();
+    await page.getByRole('button', { name: '添加一行' }).click();
+    await shot(page, '15-order-form');
     await page.goto(`${server.url}/studio/forms/service_visit/design`);
     await tile('total').waitFor();
   });

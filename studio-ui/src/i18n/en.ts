@@ -354,7 +354,15 @@ export const en = {
   'flows.empty': 'No flows',
 
   'reports.title': 'Reports and dashboards',
-  'reports.coming': 'Coming: the report designer arrives with the report engine on the server.',
+  'reports.subtitle': 'The published reports and dashboards.',
+  'reports.designerComing': 'The report and dashboard designer is a coming part of the studio. The reports below are live.',
+  'reports.reports': 'Reports',
+  'reports.dashboards': 'Dashboards',
+  'reports.source': 'Source',
+  'reports.chart': 'Chart',
+  'reports.widgets': 'Widgets',
+  'reports.none': 'No reports',
+  'reports.noDashboards': 'No dashboards',
 
   'access.title': 'Access',
   'access.subtitle': 'Users, roles and departments, as they are live.',

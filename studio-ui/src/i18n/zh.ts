@@ -354,7 +354,15 @@ export const zh: Record<MessageKey, string> = {
   'flows.empty': '暂无流程',
 
   'reports.title': '报表与仪表盘',
-  'reports.coming': '即将推出：报表设计器将随服务器端的报表引擎一同上线。',
+  'reports.subtitle': '已发布的报表和仪表盘。',
+  'reports.designerComing': '报表与仪表盘设计器即将加入工作台。下列报表均已上线。',
+  'reports.reports': '报表',
+  'reports.dashboards': '仪表盘',
+  'reports.source': '数据来源',
+  'reports.chart': '图表',
+  'reports.widgets': '组件数',
+  'reports.none': '暂无报表',
+  'reports.noDashboards': '暂无仪表盘',
 
   'access.title': '权限',
   'access.subtitle': '当前生效的用户、角色和部门。',

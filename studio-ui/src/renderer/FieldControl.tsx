@@ -34,7 +34,7 @@ function NumberInput({ def, value, onChange, disabled, status, id }: ControlProp
   const common = { id, disabled, status, style: { width: '100%' } };
   switch (def.type) {
     case 'integer':
-      return <InputNumber<number> {...common} precision={0} value={n} onChange={(v) => onChange(v)} min={def.min} max={def.max} />;
+      return <InputNumber<number> {...common} precision={0} value={n} onChange={(v) => onChange(v)} />;
     case 'percent': {
       const digits = Math.max(0, scaleOf(def) - 2);
       return (

@@ -41,6 +41,15 @@ describe('RecordForm', () => {
     expect(within(screen.getByTestId('subtable-items')).getByTestId('value-line_total').textContent).toMatch(/60\.00/);
   });
 
+  it('marks a new row only where the user typed', async () => {
+    renderForm({}, 'en');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /Add row/ })));
+    expect(screen.queryByText('Required')).toBeNull();
+    await act(async () => fireEvent.change(document.getElementById('items-0-qty')!, { target: { value: '0' } }));
+    expect(screen.getByText('Must be at least 1')).toBeTruthy();
+    expect(screen.queryByText('Required')).toBeNull();
+  });
+
   it('shows problems once asked, and the server problems on their fields', () => {
     renderForm({ showAll: true, serverErrors: { '/phone': 'must be a phone number' } });
     expect(screen.getAllByText('必填').length).toBeGreaterThan(0);

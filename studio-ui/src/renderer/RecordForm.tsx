@@ -37,15 +37,18 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
   }, [serverErrors]);
 
   const message = (e: FieldError | undefined) => (e ? (e.text ? label(e.text) : t(e.code, e.params)) : undefined);
-  const errorAt = (path: string, top: string): string | undefined => {
-    if (serverErrors[path] && !changedSince.has(top)) return serverErrors[path];
-    if (showAllErrors || touched.has(top)) return message(form.errors[path]);
+  // note: problems show per value the user touched ("/items/0/qty"), so a
+  // new row is not red before anything is typed in it.
+  const errorAt = (path: string): string | undefined => {
+    if (serverErrors[path] && !changedSince.has(path)) return serverErrors[path];
+    if (showAllErrors || touched.has(path)) return message(form.errors[path]);
     return undefined;
   };
-  const change = (key: string, v: unknown) => {
+  const change = (key: string, v: unknown, cell = '') => {
     form.setValue(key, v);
-    setTouched((s) => (s.has(key) ? s : new Set(s).add(key)));
-    setChangedSince((s) => (s.has(key) ? s : new Set(s).add(key)));
+    const path = `/${key}${cell}`;
+    setTouched((s) => (s.has(path) ? s : new Set(s).add(path)));
+    setChangedSince((s) => (s.has(path) ? s : new Set(s).add(path)));
   };
 
   const formError = serverErrors[''] ?? (showAllErrors ? message(form.errors['']) : undefined);
@@ -54,7 +57,7 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
   const item = (f: RenderField) => {
     const key = f.def.key;
     const path = `/${key}`;
-    const err = errorAt(path, key);
+    const err = errorAt(path);
     const required = f.mode === 'edit' && (f.schema?.['x-required'] === true || f.def.required === true);
     const id = `field-${key}`;
     let body;
@@ -66,8 +69,8 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
           field={f}
           rows={rows}
           computed={computed}
-          onChange={(r) => change(key, r)}
-          errorAt={(p) => errorAt(`${path}${p}`, key)}
+          onChange={(r, cell) => change(key, r, cell)}
+          errorAt={(p) => errorAt(`${path}${p}`)}
           pending={form.pending}
           disabled={disabled || f.mode !== 'edit'}
           formKey={formKey}

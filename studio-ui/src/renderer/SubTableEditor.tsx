@@ -11,7 +11,8 @@ interface Props {
   rows: RecordValue[];
   /** Rows with their formulas filled in. */
   computed: RecordValue[];
-  onChange(rows: RecordValue[]): void;
+  /** cell is the changed value's path within the table ("/0/qty"). */
+  onChange(rows: RecordValue[], cell?: string): void;
   /** Problems by path relative to the sub-table: "/0/qty". */
   errorAt(path: string): string | undefined;
   pending: Record<string, string>;
@@ -24,7 +25,11 @@ interface Props {
 export function SubTableEditor({ field, rows, computed, onChange, errorAt, pending, disabled, formKey }: Props) {
   const { t, label } = useI18n();
   const columns = field.columns ?? [];
-  const setCell = (i: number, key: string, v: unknown) => onChange(rows.map((r, j) => (j === i ? { ...r, [key]: v } : r)));
+  const setCell = (i: number, key: string, v: unknown) =>
+    onChange(
+      rows.map((r, j) => (j === i ? { ...r, [key]: v } : r)),
+      `/${i}/${key}`,
+    );
   const remove = (i: number) => onChange(rows.filter((_, j) => j !== i));
   const data = rows.map((_, i) => ({ key: i }));
   return (

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Button, Result, Spin } from 'antd';
+import { Button, Spin } from 'antd';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 
@@ -31,9 +31,4 @@ export function PageError({ error, onRetry, extra }: { error: unknown; onRetry?:
       {extra}
     </div>
   );
-}
-
-/** A part of the studio whose server side has not landed yet. */
-export function ComingSoon({ title, text }: { title: string; text: string }) {
-  return <Result status="info" title={title} subTitle={text} />;
 }
