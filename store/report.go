@@ -27,6 +27,9 @@ import (
 //
 // Several grouping sets (totals, subtotals) come from the same statement:
 // GROUPING SETS on PostgreSQL, UNION ALL of one SELECT per set on SQLite.
+// When every aggregate adds up (counts, sums, minimums, maximums), the
+// coarser sets are folded from the detail groups ("g") instead of being
+// grouped from the base rows again.
 // A top-N limit ranks the detail groups with ROW_NUMBER() and can add an
 // "others" row folding the groups past N.
 
