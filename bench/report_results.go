@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// writeReports writes the report benchmarks' section of results.md.
+func (r *report) writeReports(w func(string, ...any)) {
+	w("\n## Reports and dashboards: engine vs hand-written SQL (issue 5)\n\n")
+	b := r.reports
+	if b == nil || len(b.sides) == 0 {
+		w("(not run; `-reports=false`)\n")
+		return
+	}
+	w("Each example report (`examples/order-management/reports`) run in process through `Engine.RunReport` as an " +
+		"administrator, against a query written by hand in `bench/report_hand_*.go` that computes the same figures " +
+		"from the same tables: the same joins, filters and grouping, in plain SQL a Go developer would write (pgx on " +
+		"PostgreSQL, database/sql on SQLite), totals, subtotals, the others row and ratios added up in Go from the " +
+		"grouped rows. `sales_revenue (sales rep)` runs as a sales rep the seed made, whose role reads only the orders " +
+		"they own; the hand-written query adds `owner = <rep>`. Both sides run one at a time, alternating in " +
+		"rounds (the side going first swaps every round); the figures of both are compared before timing. " +
+		"Ratio = engine / hand-written (lower is better); target ≤ 1.2x.\n\n")
+	w("The data is made by `Engine.Seed` (the code behind `mosaic seed --orders N`, seed %d, ending %s) and kept "+
+		"between runs (`-reseed` makes it again); the example's forms create their indexes as they say. The seed "+
+		"runs no flows, so the bench adds the history the example's `order_approval` flow would have left for each "+
+		"submitted order (instances, approvers' tasks, timeline steps; `bench/report_flows.go`), which the operations "+
+		"reports read. Then `ANALYZE`.\n\n", reportSeed, reportNow.Format("2006-01-02"))
+	for _, s := range b.sides {
+		r.writeReportSide(w, s)
+	}
+	r.writeReportPlans(w)
+}
+
+func (r *report) writeReportSide(w func(string, ...any), s *reportSide) {
+	w("### %s, %s orders\n\n", s.version, thousands(s.orders))
+	how := "reused from an earlier run"
+	if s.seeded {
+		how = "seeded in this run"
+	}
+	w("- Data: %s, %s (seeding took %s). %s.\n", s.where, how, s.seedTook, countsLine(s.counts))
+	w("- Sales rep: %s, who owns %s of the orders.\n", s.repEmail, thousands(int(s.repOrders)))
+	w("- Up to %d alternating rounds of %d runs per side per report, after a checked run of each; a slow report runs "+
+		"fewer times (at least 3 a side) to stay within about %s a side (`-report-rounds`, `-report-runs`, `-report-budget`). "+
+		"One run at a time; p99 of so few runs is their slowest.\n", r.cfg.reportRounds, r.cfg.reportRuns, r.cfg.reportBudget)
+	w("- Took %s.\n\n", s.took.Round(time.Second))
+	w("| Report | rows | runs/side | engine p50 | hand-written p50 | **p50 ratio** | target | engine p99 | hand-written p99 | p99 ratio | engine Go CPU/run | hand-written Go CPU/run |\n")
+	w("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n")
+	for _, x := range s.runs {
+		verdict := "met"
+		if x.p50Ratio() > reportTarget {
+			verdict = "**missed**"
+		}
+		w("| %s | %d | %d | %s | %s | **%.2fx** | ≤ %.1fx %s | %s | %s | %.2fx | %s | %s |\n", x.name, x.rows, x.engine.n, ms(x.engine.p50),
+			ms(x.hand.p50), x.p50Ratio(), reportTarget, verdict, ms(x.engine.p99), ms(x.hand.p99), x.p99Ratio(),
+			ms(x.engine.cpuPerReq), ms(x.hand.cpuPerReq))
+	}
+	w("\nWhole dashboards: every widget of the dashboard, run concurrently, with its shared filters at their "+
+		"defaults, as the administrator; hand-written = the widgets' hand-written queries, concurrently (%s).\n\n",
+		dashboardConnections(s))
+	w("| Dashboard | widgets | runs/side | engine p50 | engine p99 | hand-written p50 | hand-written p99 | p50 ratio |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, d := range s.dashes {
+		w("| %s | %d | %d | %s | %s | %s | %s | %s |\n", d.key, d.widgets, d.engine.n, ms(d.engine.p50), ms(d.engine.p99), ms(d.hand.p50),
+			ms(d.hand.p99), ratio(float64(d.engine.p50), float64(d.hand.p50)))
+	}
+	w("\nChecks:\n\n")
+	for _, x := range s.runs {
+		if len(x.mismatches) == 0 {
+			w("- %s: the engine and the hand-written query give the same figures (%d rows; every row, total, subtotal, "+
+				"others row, previous period and pivot total, value by value).\n", x.name, x.rows)
+		}
+		for _, m := range x.mismatches {
+			w("- %s: **the figures differ**: %s\n", x.name, m)
+		}
+	}
+	for _, d := range s.dashes {
+		if len(d.mismatches) == 0 {
+			w("- dashboard %s: every widget gives the same figures on both sides.\n", d.key)
+		}
+		for _, m := range d.mismatches {
+			w("- dashboard %s: **the figures differ**: %s\n", d.key, m)
+		}
+	}
+	w("\n")
+}
+
+func dashboardConnections(s *reportSide) string {
+	if s.dialect == "sqlite" {
+		return "on SQLite both sides use one connection, as the engine's store does, so the widgets' queries queue"
+	}
+	return "both sides have a pool of up to 20 connections"
+}
+
+// writeReportPlans writes the PostgreSQL plans of the reports that missed
+// their target.
+func (r *report) writeReportPlans(w func(string, ...any)) {
+	for _, s := range r.reports.sides {
+		if len(s.plans) == 0 {
+			continue
+		}
+		w("### Query plans of the reports past the target (%s, EXPLAIN (ANALYZE, BUFFERS), taken after the timing)\n\n", s.version)
+		for _, p := range s.plans {
+			w("<details><summary>%s: the engine's statement and plan</summary>\n\n```sql\n%s\n-- %v\n```\n\n```\n%s\n```\n</details>\n\n",
+				p.name, p.engineSQL, p.engineVars, p.engine)
+			w("<details><summary>%s: the hand-written statement and plan</summary>\n\n```sql\n%s\n```\n\n```\n%s\n```\n</details>\n\n",
+				p.name, strings.Join(p.handSQL, "\n\n"), p.hand)
+		}
+	}
+}
+
+func countsLine(counts map[string]int) string {
+	if len(counts) == 0 {
+		return "Rows: not recorded"
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %s", strings.TrimPrefix(k, "mosaic_"), thousands(counts[k])))
+	}
+	return "Rows: " + strings.Join(parts, ", ")
+}
+
+// thousands writes n with thousands separators.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
