@@ -220,26 +220,9 @@ func (e *Engine) CreateRecord(ctx context.Context, p *Principal, f *forms.Compil
 		if rec, err = e.records.Create(ctx, f, w); err != nil {
 			return err
 		}
-		started := false
-		for _, cf := range starting {
-			if cf, err = e.currentFlow(ctx, cf); err != nil {
-				return err
-			}
-			related, err := e.relatedOf(ctx, cf, rec)
-			if err != nil {
-				return err
-			}
-			ok, err := cf.Triggered(flows.OnCreate, rec, nil, w.Actor, related)
-			if err != nil {
-				return fmt.Errorf("%w: %v", store.ErrInvalid, err)
-			}
-			if !ok {
-				continue
-			}
-			if _, err := e.flowRuntime(model).Start(ctx, cf, rec.ID(), w.Actor, flows.OnCreate); err != nil {
-				return err
-			}
-			started = true
+		started, err := e.startTriggered(ctx, e.flowRuntime(model), starting, flows.OnCreate, rec, nil, w.Actor)
+		if err != nil {
+			return err
 		}
 		if started {
 			rec, err = e.records.Get(ctx, f, rec.ID())

@@ -37,31 +37,9 @@ func (e *Engine) UpdateRecord(ctx context.Context, p *Principal, f *forms.Compil
 			return err
 		}
 		rt := e.flowRuntime(model)
-		started := false
-		for _, cf := range starting {
-			if cf, err = e.currentFlow(ctx, cf); err != nil {
-				return err
-			}
-			related, err := e.relatedOf(ctx, cf, rec)
-			if err != nil {
-				return err
-			}
-			ok, err := cf.Triggered(flows.OnUpdate, rec, prev, w.Actor, related)
-			if err != nil {
-				return fmt.Errorf("%w: %v", store.ErrInvalid, err)
-			}
-			if !ok {
-				continue
-			}
-			if _, err := e.db.RunningFlowInstance(ctx, flows.RunningKey(f.Form.Key, id, cf.Flow.Key)); err == nil {
-				continue
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if _, err := rt.Start(ctx, cf, id, w.Actor, flows.OnUpdate); err != nil {
-				return err
-			}
-			started = true
+		started, err := e.startTriggered(ctx, rt, starting, flows.OnUpdate, rec, prev, w.Actor)
+		if err != nil {
+			return err
 		}
 		if waits {
 			if err := rt.RecordChanged(ctx, f.Form.Key, id); err != nil {
@@ -74,6 +52,44 @@ func (e *Engine) UpdateRecord(ctx context.Context, p *Principal, f *forms.Compil
 		return err
 	})
 	return rec, err
+}
+
+// startTriggered starts, on rec, each flow of starting whose trigger of
+// kind on holds (prev is the record before an update), and reports whether
+// any started. On update, a flow already running on the record is left to
+// run; on create none can be.
+func (e *Engine) startTriggered(ctx context.Context, rt *flows.Runtime, starting []*flows.Compiled, on string,
+	rec, prev forms.Record, actor forms.Actor) (bool, error) {
+	started := false
+	for _, cf := range starting {
+		cf, err := e.currentFlow(ctx, cf)
+		if err != nil {
+			return false, err
+		}
+		related, err := e.relatedOf(ctx, cf, rec)
+		if err != nil {
+			return false, err
+		}
+		ok, err := cf.Triggered(on, rec, prev, actor, related)
+		if err != nil {
+			return false, fmt.Errorf("%w: %v", store.ErrInvalid, err)
+		}
+		if !ok {
+			continue
+		}
+		if on == flows.OnUpdate {
+			if _, err := e.db.RunningFlowInstance(ctx, flows.RunningKey(cf.Form.Form.Key, rec.ID(), cf.Flow.Key)); err == nil {
+				continue
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return false, err
+			}
+		}
+		if _, err := rt.Start(ctx, cf, rec.ID(), actor, on); err != nil {
+			return false, err
+		}
+		started = true
+	}
+	return started, nil
 }
 
 // waitsOn reports whether a live flow of form waits for a condition.

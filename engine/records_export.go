@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -25,7 +26,7 @@ const exportPage = 500
 // row holds the field labels.
 func (e *Engine) ExportRecords(ctx context.Context, c *forms.Compiled, q forms.ListQuery, format string, w io.Writer) error {
 	cols := exportColumns(c, q)
-	header := make([]string, 0, len(cols)+1)
+	header := make([]any, 0, len(cols)+1)
 	header = append(header, "id")
 	for _, f := range cols {
 		header = append(header, f.Label)
@@ -45,7 +46,7 @@ func (e *Engine) ExportRecords(ctx context.Context, c *forms.Compiled, q forms.L
 			return err
 		}
 		for _, rec := range res.Items {
-			line := []string{fmt.Sprint(rec.ID())}
+			line := []any{fmt.Sprint(rec.ID())}
 			view := c.JSONAs(rec, q.Access, nil)
 			for _, f := range cols {
 				line = append(line, cellText(view[f.Key]))
@@ -106,13 +107,23 @@ func cellText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// tableWriter writes rows to CSV or to the first sheet of an XLSX workbook.
+// tableWriter writes rows to CSV or to the first sheet of an XLSX workbook,
+// row by row.
 type tableWriter struct {
 	csv  *csv.Writer
 	xlsx *excelize.File
 	sw   *excelize.StreamWriter
 	dst  io.Writer
 	n    int
+	// styles are the XLSX number styles by decimal places.
+	styles map[int]int
+}
+
+// numberCell is a number: a numeric cell in XLSX, shown with Scale
+// decimal places (-1: as many as it has), and its Text in CSV.
+type numberCell struct {
+	Text  string
+	Scale int
 }
 
 func newTableWriter(format string, w io.Writer) (*tableWriter, error) {
@@ -134,20 +145,65 @@ func newTableWriter(format string, w io.Writer) (*tableWriter, error) {
 	return nil, invalid("/format", "format must be csv or xlsx")
 }
 
-func (t *tableWriter) row(cells []string) error {
+// row writes one row of cells: text (strings, or API values shown as
+// cellText shows them) and numberCells.
+func (t *tableWriter) row(cells []any) error {
 	if t.csv != nil {
-		return t.csv.Write(safeCells(cells))
+		text := make([]string, len(cells))
+		for i, c := range cells {
+			if n, ok := c.(numberCell); ok {
+				text[i] = n.Text
+				continue
+			}
+			text[i] = cellText(c)
+		}
+		return t.csv.Write(safeCells(text))
 	}
 	t.n++
 	vals := make([]any, len(cells))
 	for i, c := range cells {
-		vals[i] = c
+		v, err := t.xlsxValue(c)
+		if err != nil {
+			return err
+		}
+		vals[i] = v
 	}
 	cell, err := excelize.CoordinatesToCellName(1, t.n)
 	if err != nil {
 		return err
 	}
 	return t.sw.SetRow(cell, vals)
+}
+
+// xlsxValue is a cell as the stream writer takes it: a number as a
+// float64 in a style showing its decimals, anything else as text.
+func (t *tableWriter) xlsxValue(c any) (any, error) {
+	n, ok := c.(numberCell)
+	if !ok {
+		return cellText(c), nil
+	}
+	f, err := strconv.ParseFloat(n.Text, 64)
+	if err != nil || n.Scale < 0 || n.Scale > 12 {
+		if err != nil {
+			return n.Text, nil
+		}
+		return f, nil
+	}
+	style, ok := t.styles[n.Scale]
+	if !ok {
+		format := "0"
+		if n.Scale > 0 {
+			format = "#,##0." + strings.Repeat("0", n.Scale)
+		}
+		if style, err = t.xlsx.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+			return nil, err
+		}
+		if t.styles == nil {
+			t.styles = map[int]int{}
+		}
+		t.styles[n.Scale] = style
+	}
+	return excelize.Cell{StyleID: style, Value: f}, nil
 }
 
 func (t *tableWriter) close() error {

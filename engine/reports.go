@@ -79,12 +79,18 @@ func (e *Engine) Report(key string) (*reports.Compiled, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: there is no published report %q", store.ErrNotFound, key)
 	}
+	return freshReport(snap, c)
+}
+
+// freshReport is c, compiled again when a form it reads was published
+// since.
+func freshReport(snap *Snapshot, c *reports.Compiled) (*reports.Compiled, error) {
 	if !c.Stale(snap) {
 		return c, nil
 	}
 	fresh, err := reports.Compile(c.Report, c.Version, snap)
 	if err != nil {
-		return nil, fmt.Errorf("%w: report %s no longer fits the forms it reads; republish it to see why", store.ErrConflict, key)
+		return nil, fmt.Errorf("%w: report %s no longer fits the forms it reads; republish it to see why", store.ErrConflict, c.Report.Key)
 	}
 	return fresh, nil
 }

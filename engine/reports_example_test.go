@@ -297,6 +297,20 @@ func TestExampleReports(t *testing.T) {
 			}
 		})
 
+		t.Run("every example dashboard runs whole for an admin", func(t *testing.T) {
+			for _, key := range []string{"sales", "finance", "delivery", "operations"} {
+				run, err := app.Engine.RunDashboard(ctx, admin, key, reports.DashboardRequest{})
+				if err != nil {
+					t.Fatalf("dashboard %s: %v", key, err)
+				}
+				for _, w := range run.Widgets {
+					if w.Err != nil || w.Result == nil {
+						t.Errorf("dashboard %s, widget %s: %v", key, w.Key, w.Err)
+					}
+				}
+			}
+		})
+
 		t.Run("a rep's figures are their own orders only; margins are refused", func(t *testing.T) {
 			token, _, err := app.Engine.Login(ctx, seeded.Users[0], seeded.Password, "test")
 			if err != nil {

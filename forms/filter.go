@@ -33,6 +33,9 @@ const filterHelp = "filters support comparisons of a field with a value (== != <
 type FilterError struct {
 	Message string
 	Column  int
+	// noValue marks an ordering comparison with a parameter that has no
+	// value, which a term deciding the chain before it makes moot.
+	noValue bool
 }
 
 // Error renders the problem as "filter: message (column N)".

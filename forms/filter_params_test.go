@@ -37,6 +37,12 @@ var paramCases = []paramCase{
 	{`params.stage == nil || stage == params.stage`, map[string]any{"stage": "lost"}, "cj"},
 	{`params.stage != nil && stage == params.stage`, map[string]any{"stage": ""}, ""},
 	{`not (params.n == 3) && qty == params.n`, map[string]any{"n": 3}, ""},
+	// an ordering with a parameter without a value is moot after a term
+	// that decides the chain, as in expr
+	{`params.to == nil || due < params.to`, map[string]any{"to": nil}, "*"},
+	{`(params.from == nil || due >= params.from) && (params.to == nil || (due < params.to && qty > 0))`, map[string]any{"from": nil, "to": nil}, "*"},
+	{`params.to != nil && due < params.to`, map[string]any{"to": nil}, ""},
+	{`(params.from == nil || due >= params.from) && (params.to == nil || due < params.to)`, map[string]any{"from": "2026-01-01", "to": "2026-01-02"}, "a"},
 	// lists
 	{`stage in params.stages`, map[string]any{"stages": []any{"won", "lost"}}, "acej"},
 	{`stage not in params.stages`, map[string]any{"stages": []string{"won", "lost"}}, "bdfghi"},
@@ -82,6 +88,8 @@ func TestFilterParamsErrors(t *testing.T) {
 		{`amount > params.nope`, map[string]any{}, `there is no parameter "nope"`},
 		{`amount > params.min`, map[string]any{"min": "lots"}, "amount is a money field; compare it with a number"},
 		{`amount > params.min`, map[string]any{"min": nil}, "only == and != compare with nil"},
+		{`amount > params.min || params.min == nil`, map[string]any{"min": nil}, "only == and != compare with nil"},
+		{`params.min == nil || nope > params.min`, map[string]any{"min": nil}, `unknown field "nope"`},
 		{`params.min > 3`, map[string]any{"min": 1}, "only through == and !="},
 		{`stage == params.stages`, map[string]any{"stages": []any{"won"}}, "is a list of values; write stage in params.stages"},
 		{`stage in params.stages`, map[string]any{"stages": []any{[]any{"won"}}}, "list of lists"},

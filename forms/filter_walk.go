@@ -158,18 +158,20 @@ func (w *filterWalker) logic(n *ast.BinaryNode, neg bool) (store.Cond, error) {
 	and := isAnd(n.Operator)
 	terms := flattenLogic(n, and, nil)
 	conds := make([]store.Cond, 0, len(terms))
-	absorbing := store.Bool(and == neg)
+	absorbing, decided := store.Bool(and == neg), false
 	for _, t := range terms {
 		c, err := w.cond(t, neg)
+		var fe *FilterError
+		if err != nil && decided && errors.As(err, &fe) && fe.noValue {
+			// note: expr stops at the term that decides the chain, so an
+			// optional bound (params.to == nil || due < params.to) holds
+			// with no value; every later term is still checked otherwise.
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		// note: like expr, stop at a term that decides the chain: in
-		// `params.from == nil || date >= params.from` with no from, the
-		// comparison with nothing is never read.
-		if c == absorbing {
-			return absorbing, nil
-		}
+		decided = decided || c == absorbing
 		conds = append(conds, c)
 	}
 	return joinConds(and != neg, conds), nil
@@ -292,7 +294,9 @@ func (w *filterWalker) compare(n *ast.BinaryNode, neg bool) (store.Cond, error) 
 	}
 	if r.val.kind == valNil {
 		if op != "==" && op != "!=" {
-			return nil, errAt(n, "only == and != compare with nil")
+			e := errAt(n, "only == and != compare with nil")
+			e.noValue = r.param
+			return nil, e
 		}
 		return emptyCond(fc, (op == "==") != neg), nil
 	}

@@ -232,37 +232,58 @@ func (s *RecordStore) writeChildren(ctx context.Context, c *Compiled, rec Record
 				return err
 			}
 		}
-		rows, _ := rec[f.Key].([]Record)
-		if len(rows) == 0 {
-			continue
-		}
-		var cols []store.Ident
-		data := make([][]any, len(rows))
-		for i, row := range rows {
-			vals, err := f.Child.rowValues(row, true)
-			if err != nil {
-				return err
-			}
-			vals = append(vals, store.Value{Column: "parent_id", Value: rec.ID()}, store.Value{Column: "position", Value: int64(i)})
-			if cols == nil {
-				for _, v := range vals {
-					cols = append(cols, v.Column)
-				}
-			}
-			data[i] = make([]any, len(vals))
-			for j, v := range vals {
-				data[i][j] = v.Value
-			}
-		}
-		ids, err := s.db.InsertMany(ctx, f.Child.Table, cols, data)
-		if err != nil {
+		if err := s.insertChildren(ctx, f, []Record{rec}); err != nil {
 			return err
-		}
-		for i, id := range ids {
-			rows[i]["id"] = id
 		}
 	}
 	return nil
+}
+
+// insertChildren inserts the rows of sub-table f of each of recs, in one
+// statement where the dialect allows, and sets their ids.
+func (s *RecordStore) insertChildren(ctx context.Context, f *CField, recs []Record) error {
+	var vals [][]store.Value
+	var rows []Record
+	for _, rec := range recs {
+		children, _ := rec[f.Key].([]Record)
+		for i, row := range children {
+			v, err := f.Child.rowValues(row, true)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, append(v, store.Value{Column: "parent_id", Value: rec.ID()}, store.Value{Column: "position", Value: int64(i)}))
+			rows = append(rows, row)
+		}
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	cols, data := valueTable(vals)
+	ids, err := s.db.InsertMany(ctx, f.Child.Table, cols, data)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		rows[i]["id"] = id
+	}
+	return nil
+}
+
+// valueTable turns rows of values, each with the same columns, into the
+// columns and data InsertMany takes.
+func valueTable(rows [][]store.Value) ([]store.Ident, [][]any) {
+	var cols []store.Ident
+	for _, v := range rows[0] {
+		cols = append(cols, v.Column)
+	}
+	data := make([][]any, len(rows))
+	for i, row := range rows {
+		data[i] = make([]any, len(row))
+		for j, v := range row {
+			data[i][j] = v.Value
+		}
+	}
+	return cols, data
 }
 
 func (s *RecordStore) assignAutoNumbers(ctx context.Context, c *Compiled, rec Record, now time.Time) error {

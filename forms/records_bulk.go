@@ -45,23 +45,18 @@ func (s *RecordStore) CreateBulk(ctx context.Context, c *Compiled, recs []BulkRe
 		if err := s.reserveAutoNumbers(ctx, c, rows); err != nil {
 			return err
 		}
-		var cols []store.Ident
-		data := make([][]any, len(rows))
+		vals := make([][]store.Value, len(rows))
 		for i, rec := range rows {
-			vals, err := c.rowValues(rec, true)
+			v, err := c.rowValues(rec, true)
 			if err != nil {
 				return err
 			}
-			if cols == nil {
-				for _, v := range vals {
-					cols = append(cols, v.Column)
-				}
-			}
-			data[i] = make([]any, len(vals))
-			for j, v := range vals {
-				data[i][j] = v.Value
-			}
+			vals[i] = v
 		}
+		if len(vals) == 0 {
+			return nil
+		}
+		cols, data := valueTable(vals)
 		var err error
 		if ids, err = s.db.InsertMany(ctx, c.Table, cols, data); err != nil {
 			return err
@@ -114,36 +109,10 @@ func (s *RecordStore) reserveAutoNumbers(ctx context.Context, c *Compiled, rows 
 // writeChildrenBulk inserts the sub-table rows of many records at once.
 func (s *RecordStore) writeChildrenBulk(ctx context.Context, c *Compiled, recs []Record) error {
 	for _, f := range c.fields {
-		if f.Child == nil {
-			continue
-		}
-		var cols []store.Ident
-		var data [][]any
-		for _, rec := range recs {
-			rows, _ := rec[f.Key].([]Record)
-			for i, row := range rows {
-				vals, err := f.Child.rowValues(row, true)
-				if err != nil {
-					return err
-				}
-				vals = append(vals, store.Value{Column: "parent_id", Value: rec.ID()}, store.Value{Column: "position", Value: int64(i)})
-				if cols == nil {
-					for _, v := range vals {
-						cols = append(cols, v.Column)
-					}
-				}
-				line := make([]any, len(vals))
-				for j, v := range vals {
-					line[j] = v.Value
-				}
-				data = append(data, line)
+		if f.Child != nil {
+			if err := s.insertChildren(ctx, f, recs); err != nil {
+				return err
 			}
-		}
-		if len(data) == 0 {
-			continue
-		}
-		if _, err := s.db.InsertMany(ctx, f.Child.Table, cols, data); err != nil {
-			return err
 		}
 	}
 	return nil

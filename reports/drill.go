@@ -80,7 +80,7 @@ func Drill(ctx context.Context, db Querier, c *Compiled, req Request, click Clic
 	for _, key := range sortedKeys(cell) {
 		i := slices.IndexFunc(rs.dims, func(d *cdim) bool { return d.Key == key })
 		if i < 0 {
-			return nil, invalidRequest("/cell/"+pointerEscape(key), fmt.Sprintf("%q is not a dimension of level %d of the report", key, req.Level))
+			return nil, invalidRequest("/click/values/"+pointerEscape(key), fmt.Sprintf("%q is not a dimension of level %d of the report", key, req.Level))
 		}
 		cellDims = append(cellDims, rs.dims[i])
 	}
@@ -94,7 +94,7 @@ func Drill(ctx context.Context, db Querier, c *Compiled, req Request, click Clic
 	if click.Measure != "" {
 		m, ok := c.measure(click.Measure)
 		if !ok {
-			return nil, invalidRequest("/measure", fmt.Sprintf("%q is not a measure of the report", click.Measure))
+			return nil, invalidRequest("/click/measure", fmt.Sprintf("%q is not a measure of the report", click.Measure))
 		}
 		f, err := c.bindFilter(m.Filter, rs.params)
 		if err != nil {
@@ -107,7 +107,7 @@ func Drill(ctx context.Context, db Querier, c *Compiled, req Request, click Clic
 	for _, d := range cellDims {
 		sp, err := d.span(cell[d.Key])
 		if err != nil {
-			return nil, invalidRequest("/cell/"+pointerEscape(d.Key), err.Error())
+			return nil, invalidRequest("/click/values/"+pointerEscape(d.Key), err.Error())
 		}
 		part, err := rs.spanFilter(ctx, db, d, sp)
 		if err != nil {
@@ -145,7 +145,7 @@ func (rs *runState) drillParts(ctx context.Context, db Querier) ([]string, error
 	}
 	for i, w := range rs.req.Where {
 		d, _ := rs.c.dimByKey(w.Key)
-		part, err := rs.whereFilter(ctx, db, d, w, fmt.Sprintf("/where/%d", i))
+		part, err := rs.whereFilter(ctx, db, d, w, fmt.Sprintf("/filters/%d", i))
 		if err != nil {
 			return nil, err
 		}

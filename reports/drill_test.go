@@ -234,7 +234,7 @@ func TestDrillFollowsThePathAndTheClickedMeasure(t *testing.T) {
 		if got := fx.list(t, "order", d2.Records.Filter); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("level 2 filter %s\n got %v\nwant %v", d2.Records.Filter, got, want)
 		}
-		if _, err := reports.Drill(context.Background(), fx.db, c, reports.Request{}, reports.Click{Values: map[string]any{"rep": 1}}, admin); !isProblem(err, "/cell/rep") {
+		if _, err := reports.Drill(context.Background(), fx.db, c, reports.Request{}, reports.Click{Values: map[string]any{"rep": 1}}, admin); !isProblem(err, "/click/values/rep") {
 			t.Errorf("a dimension of another level: %v", err)
 		}
 	})

@@ -8,22 +8,23 @@ import (
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
-// Request is one run of a report.
+// Request is one run of a report. Its JSON form is what the API takes:
+// {"params": {…}, "filters": [{"key": "region", "values": ["east"]}], "level": 1}.
 type Request struct {
 	// Params are the parameter values by key: JSON values (strings,
 	// json.Number or float64, bools, lists, nil) or Go values of the
 	// parameter's type. Missing ones take their default.
-	Params map[string]any
+	Params map[string]any `json:"params,omitempty"`
 	// Where narrows the rows to values of dimensions (of the report or its
 	// drill path): the cells clicked on the way down, or a dashboard's
-	// linked and shared filters.
-	Where []DimFilter
+	// linked and shared filters. Its problems are at /filters/<i>.
+	Where []DimFilter `json:"filters,omitempty"`
 	// Level is the depth in the drill path: 0 groups by the report's
 	// dimensions, n by its n-th drill dimension.
-	Level int
+	Level int `json:"level"`
 	// MaxRows bounds the rows of the result (0: store.DefaultReportRows);
 	// a run that would give more fails rather than cut rows silently.
-	MaxRows int
+	MaxRows int `json:"-"`
 }
 
 // DimFilter narrows a run to the rows whose dimension Key has one of
@@ -88,7 +89,7 @@ func (c *Compiled) prepare(req Request, v Viewer) (*runState, error) {
 	for i, w := range req.Where {
 		d, ok := c.dimByKey(w.Key)
 		if !ok {
-			return nil, invalidRequest(fmt.Sprintf("/where/%d/key", i), fmt.Sprintf("%q is not a dimension of the report or its drill path", w.Key))
+			return nil, invalidRequest(fmt.Sprintf("/filters/%d/key", i), fmt.Sprintf("%q is not a dimension of the report or its drill path", w.Key))
 		}
 		used = append(used, d)
 	}
@@ -154,7 +155,7 @@ func (rs *runState) where(f store.Cond) (store.Cond, error) {
 	}
 	for i, w := range rs.req.Where {
 		d, _ := rs.c.dimByKey(w.Key)
-		cond, err := d.filterCond(w, fmt.Sprintf("/where/%d", i))
+		cond, err := d.filterCond(w, fmt.Sprintf("/filters/%d", i))
 		if err != nil {
 			return nil, err
 		}

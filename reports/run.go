@@ -22,7 +22,7 @@ type Querier interface {
 // labels and the pivot are added to the grouped rows. A report using a
 // field v may not read fails with a *ForbiddenError; bad parameters or
 // dimension values with a *forms.ProblemList whose paths are /params/<key>
-// and /where/<i>.
+// and /filters/<i> (the JSON names of the request).
 //
 // Example:
 //

@@ -262,8 +262,8 @@ func TestRunDrillLevels(t *testing.T) {
 		if _, err := reports.Run(t.Context(), fx.db, c, reports.Request{Level: 3}, admin); !isProblem(err, "/level") {
 			t.Errorf("level 3: %v, want a problem at /level", err)
 		}
-		if _, err := reports.Run(t.Context(), fx.db, c, reports.Request{Where: []reports.DimFilter{{Key: "month", Values: []any{"March"}}}}, admin); !isProblem(err, "/where/0/values/0") {
-			t.Errorf("bad month: %v, want a problem at /where/0/values/0", err)
+		if _, err := reports.Run(t.Context(), fx.db, c, reports.Request{Where: []reports.DimFilter{{Key: "month", Values: []any{"March"}}}}, admin); !isProblem(err, "/filters/0/values/0") {
+			t.Errorf("bad month: %v, want a problem at /filters/0/values/0", err)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/reports"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -86,6 +87,10 @@ func toAPIError(err error) *apiError {
 	var se *forms.SortError
 	if errors.As(err, &se) {
 		return newError(http.StatusBadRequest, "invalid_query", se.Error(), Detail{Path: "/sort", Message: se.Message, Column: se.Column})
+	}
+	var rf *reports.ForbiddenError
+	if errors.As(err, &rf) {
+		return forbiddenRead(rf)
 	}
 	var fiberErr *fiber.Error
 	if errors.As(err, &fiberErr) {
@@ -178,6 +183,16 @@ func forbiddenFields(pl *forms.ProblemList) *apiError {
 		msg = details[0].Message
 	}
 	return newError(http.StatusForbidden, "forbidden", msg, details...)
+}
+
+// forbiddenRead is a 403 naming what a report uses that the caller may
+// not read; the detail's path is the field's path ("/customer/credit_limit").
+func forbiddenRead(rf *reports.ForbiddenError) *apiError {
+	d := Detail{Path: "", Code: forms.CodeForbiddenField, Message: rf.Error()}
+	if rf.Field != "" {
+		d.Path = "/" + strings.ReplaceAll(rf.Field, ".", "/")
+	}
+	return newError(http.StatusForbidden, "forbidden", rf.Error(), d)
 }
 
 func fiberError(e *fiber.Error) *apiError {

@@ -109,4 +109,8 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, `mosaic_http_requests_total{method="GET",route="/api/v1/forms/:form/records/:id",status="404"} 1`) {
 		t.Errorf("metrics: %d %s", r.Status, r.Body[:min(len(r.Body), 400)])
 	}
+	// note: nothing has been submitted, so no timer waits yet.
+	if !strings.Contains(r.Body, `mosaic_jobs{state="scheduled"} 0`) || !strings.Contains(r.Body, `mosaic_jobs{state="available"}`) {
+		t.Errorf("no job gauges: %s", r.Body[:min(len(r.Body), 400)])
+	}
 }

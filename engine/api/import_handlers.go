@@ -1,8 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"unicode/utf8"
 
@@ -81,9 +81,9 @@ func (s *Server) exportRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	format := c.Query("format", "csv")
-	if format != "csv" && format != "xlsx" {
-		return badRequest("/format", "format must be csv or xlsx")
+	format, err := exportFormat(c)
+	if err != nil {
+		return err
 	}
 	filter := c.Query("filter")
 	if len(filter) > 4000 || !utf8.ValidString(filter) {
@@ -97,16 +97,6 @@ func (s *Server) exportRecords(c *fiber.Ctx) error {
 		Fields: q.Fields, Actor: q.Actor, Access: acc, PerPage: 1, SkipTotal: true}); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := s.e.ExportRecords(c.UserContext(), f, q, format, &buf); err != nil {
-		return err
-	}
-	name := f.Form.Key + "." + format
-	ct := "text/csv; charset=utf-8"
-	if format == "xlsx" {
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	c.Set(fiber.HeaderContentType, ct)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Send(buf.Bytes())
+	ctx := c.UserContext()
+	return s.streamFile(c, f.Form.Key, format, func(w io.Writer) error { return s.e.ExportRecords(ctx, f, q, format, w) })
 }

@@ -75,12 +75,29 @@ func decodeObject(c *fiber.Ctx) (map[string]any, error) {
 
 // decodeStrict reads the body into v, rejecting unknown properties.
 func decodeStrict(c *fiber.Ctx, v any) error {
+	return decodeStrictBody(c, v, false)
+}
+
+// decodeOptional is decodeStrict for a body that may be left out (v keeps
+// its zero value then), keeping numbers in untyped values exact
+// (json.Number).
+func decodeOptional(c *fiber.Ctx, v any) error {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return nil
+	}
+	return decodeStrictBody(c, v, true)
+}
+
+func decodeStrictBody(c *fiber.Ctx, v any, exact bool) error {
 	body := c.Body()
 	if err := checkJSONBody(c, body); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
+	if exact {
+		dec.UseNumber()
+	}
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {

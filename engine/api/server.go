@@ -25,7 +25,7 @@ type Server struct {
 
 // New builds the fiber app serving e.
 func New(e *engine.Engine) *fiber.App {
-	s := &Server{e: e, log: e.Logger(), metrics: newMetrics()}
+	s := &Server{e: e, log: e.Logger(), metrics: newMetrics(e)}
 	app := fiber.New(fiber.Config{
 		AppName:               "mosaic",
 		DisableStartupMessage: true,
@@ -60,6 +60,7 @@ func New(e *engine.Engine) *fiber.App {
 	s.registerMe(authed)
 	s.registerAdmin(authed)
 	s.registerFlows(authed)
+	s.registerReports(authed)
 	authed.Get("/admin/explain", s.requireAdmin, s.explain)
 	authed.Get("/admin/audit", s.requireAdmin, s.auditLog)
 
