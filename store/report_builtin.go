@@ -55,6 +55,10 @@ func auditView(d Dialect) string {
 		`"record_id", "summary" FROM "mosaic_audit"`
 }
 
+// note: every task belongs to an instance (the runtime creates both in one
+// transaction, and instances are never deleted), so the instance is
+// joined LEFT: a report that reads nothing of it (open tasks by assignee)
+// then does not read the instances at all.
 func flowTasksView(d Dialect) string {
 	db := &DB{dialect: d}
 	last := `(SELECT MAX("s"."at") FROM "mosaic_flow_steps" AS "s" WHERE "s"."instance_id" = "t"."instance_id" ` +
@@ -80,7 +84,7 @@ func flowTasksView(d Dialect) string {
 		`"t"."instance_id" AS "instance", "t"."node_id" AS "node", "t"."assignee_id" AS "assignee", "t"."state", ` +
 		viewTime(d, `"t"."due_at"`) + ` AS "due_at", ` + viewTime(d, `"t"."decided_at"`) + ` AS "decided_at", ` +
 		`"t"."decided_by", ` + ms + ` AS "decision_seconds", "i"."state" AS "instance_state", "i"."submitter_id" AS "submitted_by" ` +
-		`FROM "mosaic_flow_tasks" AS "t" JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id"` + lateral +
+		`FROM "mosaic_flow_tasks" AS "t" LEFT JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id"` + lateral +
 		` WHERE "t"."state" <> '` + TaskCC + `'`
 }
 
