@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log"
 	"sync"
 	"time"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/reports"
 )
 
@@ -26,90 +25,46 @@ type dashboardRun struct {
 }
 
 // widgetRun is a widget's report as a dashboard runs it: its report with
-// the parameters the dashboard's shared filters (at their defaults) and
-// the widget's own settings give it.
+// the request the dashboard's shared filters (at their defaults) and the
+// widget's own settings give it.
 type widgetRun struct {
 	key, report string
 	req         reports.Request
 }
 
-// HOOK(issue 5): engine.RunDashboard (one request returning every widget,
-// run concurrently) is being added on another branch. Until it is on main,
-// runDashboard stands in for it with what it will do for a request without
-// filter values: each widget's report through RunReport, concurrently,
-// with the shared filters' defaults bound as the dashboard says. Once
-// RunDashboard lands, call it here instead and read the widgets' results
-// from its answer; dashboardWidgets then only serves the hand-written side.
+// runDashboard runs dashboard key for p as one request of it does
+// (Engine.RunDashboard: every widget, concurrently on PostgreSQL), its
+// shared filters at their defaults, and returns the widgets' results.
 func runDashboard(ctx context.Context, e *engine.Engine, p *engine.Principal, key string) (map[string]*reports.Result, error) {
-	widgets, err := dashboardWidgets(e, key)
+	run, err := e.RunDashboard(ctx, p, key, reports.DashboardRequest{})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*reports.Result, len(widgets))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	errs := make([]error, len(widgets))
-	for i, w := range widgets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := e.RunReport(ctx, p, w.report, w.req)
-			if err != nil {
-				errs[i] = fmt.Errorf("widget %s: %w", w.key, err)
-				return
-			}
-			mu.Lock()
-			out[w.key] = res
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	out := make(map[string]*reports.Result, len(run.Widgets))
+	for _, w := range run.Widgets {
+		if w.Err != nil {
+			return nil, fmt.Errorf("widget %s: %w", w.Key, w.Err)
 		}
+		out[w.Key] = w.Result
 	}
 	return out, nil
 }
 
-// dashboardWidgets resolves the widgets of the published dashboard key
-// with the shared filters at their defaults.
+// dashboardWidgets are the widgets of the published dashboard key with
+// the requests a run with the shared filters at their defaults gives them,
+// for the hand-written side.
 func dashboardWidgets(e *engine.Engine, key string) ([]widgetRun, error) {
 	d, ok := e.Snapshot().Dashboard(key)
 	if !ok {
 		return nil, fmt.Errorf("there is no published dashboard %q", key)
 	}
-	defaults := map[string]json.RawMessage{}
-	kinds := map[string]string{}
-	for _, f := range d.Dashboard.Filters {
-		defaults[f.Key], kinds[f.Key] = f.Default, f.Type
+	plan, err := d.Plan(reports.DashboardRequest{})
+	if err != nil {
+		return nil, err
 	}
-	var out []widgetRun
-	for _, w := range d.Widgets {
-		params := map[string]any{}
-		for k, v := range w.Params {
-			params[k] = v
-		}
-		for fk, b := range w.Bind {
-			raw := bytes.TrimSpace(defaults[fk])
-			if len(raw) == 0 || string(raw) == "null" || b.Param == "" {
-				continue
-			}
-			if kinds[fk] == reports.FilterDateRange {
-				var r struct{ From, To any }
-				if err := json.Unmarshal(raw, &r); err != nil {
-					return nil, fmt.Errorf("dashboard %s filter %s: %w", key, fk, err)
-				}
-				params[b.Param], params[b.To] = r.From, r.To
-				continue
-			}
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return nil, fmt.Errorf("dashboard %s filter %s: %w", key, fk, err)
-			}
-			params[b.Param] = v
-		}
-		out = append(out, widgetRun{key: w.Key, report: w.Report.Report.Key, req: reports.Request{Params: params}})
+	out := make([]widgetRun, len(d.Widgets))
+	for i, w := range d.Widgets {
+		out[i] = widgetRun{key: w.Key, report: w.Report.Report.Key, req: plan.Requests[i]}
 	}
 	return out, nil
 }
@@ -117,7 +72,18 @@ func dashboardWidgets(e *engine.Engine, key string) ([]widgetRun, error) {
 // handWidget is the hand-written query of a widget's report with its
 // parameters.
 func handWidget(w widgetRun) (func(ctx context.Context, h *handDB) (*figures, error), error) {
-	text := func(k string) string { s, _ := w.req.Params[k].(string); return s }
+	if len(w.req.Where) > 0 || w.req.Level > 0 {
+		return nil, fmt.Errorf("widget %s: no hand-written query for a narrowed or drilled widget", w.key)
+	}
+	text := func(k string) string {
+		switch v := w.req.Params[k].(type) {
+		case string:
+			return v
+		case time.Time:
+			return v.Format(forms.DateLayout)
+		}
+		return ""
+	}
 	switch w.report {
 	case "sales_revenue":
 		return func(ctx context.Context, h *handDB) (*figures, error) {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	_ "github.com/glebarez/go-sqlite" // the SQLite driver the store uses, for the hand-written side
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
@@ -381,8 +382,21 @@ func (rd *reportData) seed(ctx context.Context, example string, m reportMarker, 
 // would after loading data (autovacuum would, a while later).
 func (rd *reportData) analyze(ctx context.Context) error {
 	if rd.pg != nil {
-		_, err := rd.pg.Exec(ctx, "ANALYZE")
-		return err
+		// note: a bare ANALYZE would go through every schema of the database.
+		rows, err := rd.pg.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+		if err != nil {
+			return err
+		}
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, t := range tables {
+			if _, err := rd.pg.Exec(ctx, "ANALYZE "+pgx.Identifier{t}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	_, err := rd.lite.ExecContext(ctx, "ANALYZE")
 	return err

@@ -57,9 +57,9 @@ func (r *report) writeReportSide(w func(string, ...any), s *reportSide) {
 			ms(x.hand.p50), x.p50Ratio(), reportTarget, verdict, ms(x.engine.p99), ms(x.hand.p99), x.p99Ratio(),
 			ms(x.engine.cpuPerReq), ms(x.hand.cpuPerReq))
 	}
-	w("\nWhole dashboards: every widget of the dashboard, run concurrently, with its shared filters at their "+
-		"defaults, as the administrator; hand-written = the widgets' hand-written queries, concurrently (%s).\n\n",
-		dashboardConnections(s))
+	w("\nWhole dashboards: `Engine.RunDashboard` (one request of the dashboard: every widget, with the shared filters "+
+		"at their defaults), as the administrator; hand-written = the widgets' hand-written queries, each in its own "+
+		"goroutine (%s).\n\n", dashboardConnections(s))
 	w("| Dashboard | widgets | runs/side | engine p50 | engine p99 | hand-written p50 | hand-written p99 | p50 ratio |\n")
 	w("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, d := range s.dashes {
@@ -89,9 +89,10 @@ func (r *report) writeReportSide(w func(string, ...any), s *reportSide) {
 
 func dashboardConnections(s *reportSide) string {
 	if s.dialect == "sqlite" {
-		return "on SQLite both sides use one connection, as the engine's store does, so the widgets' queries queue"
+		return "on SQLite both sides have one connection, as the engine's store does: the engine runs the widgets in " +
+			"sequence, the hand-written goroutines queue"
 	}
-	return "both sides have a pool of up to 20 connections"
+	return "the engine runs up to 6 widgets at once; both sides have pools of up to 20 connections"
 }
 
 // writeReportPlans writes the PostgreSQL plans of the reports that missed
