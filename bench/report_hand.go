@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
@@ -45,7 +46,9 @@ func (h *handDB) each(ctx context.Context, pgQ, liteQ string, args []any, scan f
 		return err
 	}
 	if h.pg != nil {
-		rows, err := h.pg.Query(ctx, pgQ, args...)
+		// note: planned with its values every run, as the engine's report
+		// statements are; see report_results.go.
+		rows, err := h.pg.Query(ctx, pgQ, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 		if err != nil {
 			return err
 		}

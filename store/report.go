@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Report statements: the store's side of the report engine. The reports
@@ -193,7 +195,16 @@ func (db *DB) RunReport(ctx context.Context, q ReportQuery) ([]ReportRow, error)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.pool(ctx).QueryContext(ctx, db.statement(ctx, b), b.vars...)
+	args := b.vars
+	if db.dialect == Postgres {
+		// note: planned with its values on every run. As a cached prepared
+		// statement (pgx's default) PostgreSQL switches to a generic plan
+		// after five runs, blind to how many rows a date range or an owner
+		// selects: 1.5 to 2.5 times slower on a million orders. Describing
+		// the statement first costs one round trip, a report many more.
+		args = append([]any{pgx.QueryExecModeDescribeExec}, b.vars...)
+	}
+	rows, err := db.pool(ctx).QueryContext(ctx, db.statement(ctx, b), args...)
 	if err != nil {
 		return nil, translate(err)
 	}
