@@ -6,6 +6,7 @@ EXAMPLE   ?= examples/order-management
 ADMIN_EMAIL    ?= admin@example.com
 ADMIN_PASSWORD ?= mosaic-admin
 PG_DSN    ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+BENCH_FLAGS ?=
 
 .PHONY: help run build test test-sqlite test-pg test-short bench fmt vet lint fuzz test-check
 
@@ -38,8 +39,8 @@ fuzz: ## run each fuzz target for a while
 	$(GO) test ./flows -run XXX -fuzz FuzzCompile -fuzztime 60s
 	$(GO) test ./reports -run XXX -fuzz FuzzCompile -fuzztime 60s
 
-bench: ## engine vs hand-written Go + SQL on PostgreSQL; writes bench/results.md
-	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench
+bench: ## engine vs hand-written Go + SQL on PostgreSQL (and reports on SQLite); writes bench/results.md
+	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench $(BENCH_FLAGS)
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')

@@ -15,9 +15,18 @@
 // approval on the engine and on a hand-written state machine: orders per
 // second, and the latency of decisions under concurrent approvers.
 //
+// The report benchmarks (issue 5) run every example report in process
+// through Engine.RunReport against a hand-written query computing the same
+// figures, and every example dashboard through Engine.RunDashboard, on
+// 1,000,000 seeded orders in PostgreSQL and 100,000 in SQLite. The seeded
+// data is kept between runs (schema bench_reports_1m, bench/data/); the
+// first run seeds it (minutes), -reseed seeds it again, -reports=false
+// skips this part and -only-reports runs it alone.
+//
 // Example:
 //
 //	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
+//	go run ./bench -only-reports -report-orders 200000 -report-rounds 3 -out /tmp/reports.md
 //	go tool pprof -top -tagfocus=side=engine /tmp/engine.pprof
 package main
 
