@@ -10,6 +10,7 @@ NPM       ?= npm
 UI        := studio-ui
 UI_DEPS   := $(UI)/node_modules/.package-lock.json
 UI_SRC    := $(shell find $(UI)/src $(UI)/public -type f 2>/dev/null) $(UI)/index.html $(UI)/vite.config.ts $(UI)/tsconfig.json $(UI)/package.json
+BENCH_FLAGS ?=
 
 .PHONY: help run build ui test test-go test-ui test-e2e test-sqlite test-pg test-short bench fmt vet lint fuzz test-check
 
@@ -63,8 +64,8 @@ fuzz: ## run each fuzz target for a while
 	$(GO) test ./flows -run XXX -fuzz FuzzCompile -fuzztime 60s
 	$(GO) test ./reports -run XXX -fuzz FuzzCompile -fuzztime 60s
 
-bench: ## engine vs hand-written Go + SQL on PostgreSQL; writes bench/results.md
-	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench
+bench: ## engine vs hand-written Go + SQL on PostgreSQL (and reports on SQLite); writes bench/results.md
+	MOSAIC_BENCH_PG='$(PG_DSN)' $(GO) run ./bench $(BENCH_FLAGS)
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')

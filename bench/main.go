@@ -15,9 +15,18 @@
 // approval on the engine and on a hand-written state machine: orders per
 // second, and the latency of decisions under concurrent approvers.
 //
+// The report benchmarks (issue 5) run every example report in process
+// through Engine.RunReport against a hand-written query computing the same
+// figures, and every example dashboard through Engine.RunDashboard, on
+// 1,000,000 seeded orders in PostgreSQL and 100,000 in SQLite. The seeded
+// data is kept between runs (schema bench_reports_1m, bench/data/); the
+// first run seeds it (minutes), -reseed seeds it again, -reports=false
+// skips this part and -only-reports runs it alone.
+//
 // Example:
 //
 //	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
+//	go run ./bench -only-reports -report-orders 200000 -report-rounds 3 -out /tmp/reports.md
 //	go tool pprof -top -tagfocus=side=engine /tmp/engine.pprof
 package main
 
@@ -53,6 +62,16 @@ type config struct {
 	approvers  int
 	cpuProfile string
 	keep       bool
+
+	reports      bool          // run the report benchmarks
+	onlyReports  bool          // run the report benchmarks alone
+	reportOrders int           // orders seeded for the reports on PostgreSQL
+	liteOrders   int           // orders seeded for the reports on SQLite (0: none)
+	reportRounds int           // alternating rounds per report
+	reportRuns   int           // runs per side and round
+	reportBudget time.Duration // about how long one side of one report may run
+	reseed       bool          // seed the report data again even when it is there
+	reportDir    string        // where the SQLite report data is kept
 }
 
 func parseFlags() config {
@@ -72,6 +91,15 @@ func parseFlags() config {
 	flag.StringVar(&c.out, "out", "bench/results.md", "where the Markdown results are written (empty: nowhere)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of a phase run after the measurements (narrow it with -tagfocus=side=engine)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the benchmark schema instead of dropping it (for inspection)")
+	flag.BoolVar(&c.reports, "reports", true, "run the report benchmarks (issue 5); -reports=false skips them")
+	flag.BoolVar(&c.onlyReports, "only-reports", false, "run the report benchmarks alone, not the HTTP and approval scenarios")
+	flag.IntVar(&c.reportOrders, "report-orders", 1_000_000, "orders the seed makes for the reports on PostgreSQL (kept in schema bench_reports_<size>)")
+	flag.IntVar(&c.liteOrders, "report-sqlite-orders", 100_000, "orders the seed makes for the reports on SQLite (kept under -report-data; 0 skips SQLite)")
+	flag.IntVar(&c.reportRounds, "report-rounds", 5, "alternating engine/hand-written rounds per report")
+	flag.IntVar(&c.reportRuns, "report-runs", 2, "runs per side and round of each report")
+	flag.DurationVar(&c.reportBudget, "report-budget", 6*time.Second, "about how long one side of one report or dashboard runs: slow ones run fewer times (at least 3)")
+	flag.BoolVar(&c.reseed, "reseed", false, "seed the report data again even when a database with the same seed is there")
+	flag.StringVar(&c.reportDir, "report-data", "bench/data", "folder (gitignored) keeping the SQLite report data between runs")
 	flag.Parse()
 	c.dsn = os.Getenv("MOSAIC_BENCH_PG")
 	if c.dsn == "" {
@@ -85,6 +113,8 @@ func parseFlags() config {
 	}
 	c.approvers, c.flowRounds = max(1, c.approvers), max(1, c.flowRounds)
 	c.flowN, c.flowWarmup, c.decideN = max(1, c.flowN), max(0, c.flowWarmup), max(1, c.decideN)
+	c.reportRounds, c.reportRuns = max(1, c.reportRounds), max(1, c.reportRuns)
+	c.reports = c.reports || c.onlyReports
 	return c
 }
 
@@ -99,9 +129,37 @@ func main() {
 	}
 }
 
-// run sets everything up, measures, reports and cleans up.
-func run(ctx context.Context, cfg config) (err error) {
+// run measures what cfg asks for and writes the results.
+func run(ctx context.Context, cfg config) error {
 	started, load := time.Now(), loadAverage()
+	rep := &report{cfg: cfg, started: started, goVersion: runtime.Version(), cores: runtime.NumCPU(),
+		maxProcs: runtime.GOMAXPROCS(0), listFilter: listFilter, load: load}
+	if !cfg.onlyReports {
+		if err := runScenarios(ctx, cfg, rep); err != nil {
+			return err
+		}
+	}
+	if cfg.reports {
+		var err error
+		if rep.reports, err = runReports(ctx, cfg); err != nil {
+			return fmt.Errorf("reports: %w", err)
+		}
+	}
+	rep.took = time.Since(started)
+	md := rep.markdown()
+	fmt.Println(md)
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, []byte(md), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", cfg.out, err)
+		}
+		log.Printf("wrote %s", cfg.out)
+	}
+	return nil
+}
+
+// runScenarios sets the HTTP and approval scenarios up, measures them into
+// rep and cleans up.
+func runScenarios(ctx context.Context, cfg config, rep *report) (err error) {
 	env, err := setUp(ctx, cfg)
 	if env != nil {
 		defer func() {
@@ -113,10 +171,8 @@ func run(ctx context.Context, cfg config) (err error) {
 	if err != nil {
 		return err
 	}
-	rep := &report{cfg: cfg, started: started, goVersion: runtime.Version(), cores: runtime.NumCPU(),
-		maxProcs: runtime.GOMAXPROCS(0), pgVersion: env.pgVersion, listFilter: listFilter,
-		engineWhere: env.engineWhere, repWhere: env.repWhere, repID: env.rep.ID, repOrders: env.repOrders,
-		parity: env.parity, load: load}
+	rep.pgVersion, rep.engineWhere, rep.repWhere = env.pgVersion, env.engineWhere, env.repWhere
+	rep.repID, rep.repOrders, rep.parity = env.rep.ID, env.repOrders, env.parity
 
 	log.Printf("raw PostgreSQL baselines (%d iterations each)", cfg.rawN)
 	if rep.raw, err = rawBaselines(ctx, env.pool, cfg); err != nil {
@@ -163,17 +219,6 @@ func run(ctx context.Context, cfg config) (err error) {
 	if rep.trace, err = traceStatements(ctx, env, d, fr); err != nil {
 		return err
 	}
-	if rep.rows, err = env.rowCounts(ctx); err != nil {
-		return err
-	}
-	rep.took = time.Since(started)
-	md := rep.markdown()
-	fmt.Println(md)
-	if cfg.out != "" {
-		if err := os.WriteFile(cfg.out, []byte(md), 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", cfg.out, err)
-		}
-		log.Printf("wrote %s", cfg.out)
-	}
-	return nil
+	rep.rows, err = env.rowCounts(ctx)
+	return err
 }

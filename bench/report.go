@@ -27,6 +27,7 @@ type report struct {
 	refusals                []refusal
 	rows                    map[string]int64
 	flow                    *flowResult
+	reports                 *reportBench
 	load                    string // the machine's load average at the start, when known
 }
 
@@ -59,6 +60,11 @@ func (r *report) markdown() string {
 	if r.load != "" {
 		w("- Load average at the start (1, 5, 15 minutes): %s; other work on the machine shows as noise in every figure\n", r.load)
 	}
+	if r.cfg.onlyReports {
+		w("- Run took %s; `-only-reports`: the HTTP and approval scenarios did not run\n", r.took.Round(time.Second))
+		r.writeReports(w)
+		return b.String()
+	}
 	w("- PostgreSQL: %s (fresh schema, dropped afterwards)\n", r.pgVersion)
 	w("- N: %d orders with 3 lines each in each side's order table before the scenarios\n", r.cfg.records)
 	w("- Users: an admin (role `admin`), who owns every seeded order the sales rep does not and creates the new ones, "+
@@ -72,6 +78,7 @@ func (r *report) markdown() string {
 	w("## Engine vs hand-written (ratio = engine / hand-written; lower is better)\n\n")
 	r.writeRatios(w, groupHand, "")
 	r.writeFlow(w)
+	r.writeReports(w)
 	w("\n## Access control: sales rep vs admin (ratio = sales rep / admin; lower is better)\n\n")
 	w("Issue 3: a list page of %d orders with %d fields for a sales rep (row scope + field filtering) against the same "+
 		"page for an admin, both through the engine's API, with the same client, concurrency and rounds as above. "+

@@ -55,10 +55,25 @@ func auditView(d Dialect) string {
 		`"record_id", "summary" FROM "mosaic_audit"`
 }
 
+// note: every task belongs to an instance (the runtime creates both in one
+// transaction, and instances are never deleted), so the instance is
+// joined LEFT: a report that reads nothing of it (open tasks by assignee)
+// then does not read the instances at all.
 func flowTasksView(d Dialect) string {
 	db := &DB{dialect: d}
-	handed := `COALESCE((SELECT MAX("s"."at") FROM "mosaic_flow_steps" AS "s" WHERE "s"."instance_id" = "t"."instance_id" ` +
-		`AND "s"."task_id" = "t"."id" AND "s"."kind" = '` + stepTaskCreated + `'), "t"."created_at")`
+	last := `(SELECT MAX("s"."at") FROM "mosaic_flow_steps" AS "s" WHERE "s"."instance_id" = "t"."instance_id" ` +
+		`AND "s"."task_id" = "t"."id" AND "s"."kind" = '` + stepTaskCreated + `')`
+	handed, lateral := `COALESCE(`+last+`, "t"."created_at")`, ""
+	if d == Postgres {
+		// note: a report reads decision_seconds more than once (an average
+		// is a sum and a count), and PostgreSQL evaluates a subquery in an
+		// expression at every reference; joined LATERAL it runs once per
+		// task, in parallel workers too, and a report that does not read it
+		// does not join it at all.
+		handed = `COALESCE("h"."at", "t"."created_at")`
+		lateral = ` LEFT JOIN LATERAL (SELECT MAX("s"."at") AS "at" FROM "mosaic_flow_steps" AS "s" WHERE "s"."instance_id" = "t"."instance_id" ` +
+			`AND "s"."task_id" = "t"."id" AND "s"."kind" = '` + stepTaskCreated + `') AS "h" ON TRUE`
+	}
 	ms := `CASE WHEN "t"."state" IN ('` + TaskApproved + `', '` + TaskRejected + `', '` + TaskReturned + `') THEN ` +
 		`CAST(ROUND(` + db.secondsBetween(handed, `"t"."decided_at"`) + ` * 1000) AS BIGINT) END`
 	created := viewTime(d, `"t"."created_at"`)
@@ -69,8 +84,8 @@ func flowTasksView(d Dialect) string {
 		`"t"."instance_id" AS "instance", "t"."node_id" AS "node", "t"."assignee_id" AS "assignee", "t"."state", ` +
 		viewTime(d, `"t"."due_at"`) + ` AS "due_at", ` + viewTime(d, `"t"."decided_at"`) + ` AS "decided_at", ` +
 		`"t"."decided_by", ` + ms + ` AS "decision_seconds", "i"."state" AS "instance_state", "i"."submitter_id" AS "submitted_by" ` +
-		`FROM "mosaic_flow_tasks" AS "t" JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id" ` +
-		`WHERE "t"."state" <> '` + TaskCC + `'`
+		`FROM "mosaic_flow_tasks" AS "t" LEFT JOIN "mosaic_flow_instances" AS "i" ON "i"."id" = "t"."instance_id"` + lateral +
+		` WHERE "t"."state" <> '` + TaskCC + `'`
 }
 
 func flowInstancesView(d Dialect) string {
