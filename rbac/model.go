@@ -27,15 +27,16 @@ type Subject struct {
 // engine rebuilds it when any of those change; answering a question never
 // touches the database.
 type Model struct {
-	Version  int64
-	roles    map[string]*CompiledRole
-	users    map[int64]*userInfo
-	children map[int64][]int64 // department → sub-departments
-	members  map[int64][]int64 // department → users
-	heads    map[int64]int64   // department → its head (flows' department_head)
-	enforcer *casbin.SyncedEnforcer
-	levels   sync.Map // levelsKey → map[string]forms.FieldLevel
-	verdicts sync.Map // "role|object|action" → bool
+	Version   int64
+	roles     map[string]*CompiledRole
+	users     map[int64]*userInfo
+	children  map[int64][]int64 // department → sub-departments
+	members   map[int64][]int64 // department → users
+	heads     map[int64]int64   // department → its head (flows' department_head)
+	enforcer  *casbin.SyncedEnforcer
+	levels    sync.Map // levelsKey → map[string]forms.FieldLevel
+	verdicts  sync.Map // "role|object|action" → bool
+	enforceMu sync.Mutex
 }
 
 type userInfo struct {
@@ -142,8 +143,15 @@ func (m *Model) enforce(role, obj, action string) bool {
 	if v, ok := m.verdicts.Load(key); ok {
 		return v.(bool)
 	}
+	// note: casbin's enforcer is not safe for concurrent use, and an error
+	// must not be remembered as a refusal: it would deny a role for the
+	// model's whole life.
+	m.enforceMu.Lock()
 	ok, err := m.enforcer.Enforce(roleSubject(role), obj, action)
-	ok = ok && err == nil
+	m.enforceMu.Unlock()
+	if err != nil {
+		return false
+	}
 	m.verdicts.Store(key, ok)
 	return ok
 }
