@@ -203,12 +203,16 @@ func pgMarker(ctx context.Context, pool *pgxpool.Pool, schema string) (*reportMa
 		return nil, err
 	}
 	var raw string
-	if err := pool.QueryRow(ctx, "SELECT value FROM "+schema+".bench_marker WHERE key = 'seed'").Scan(&raw); err != nil {
-		return nil, nil //nolint:nilerr // note: no marker row is no marker
+	err := pool.QueryRow(ctx, "SELECT value FROM "+schema+".bench_marker WHERE key = 'seed'").Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	var m reportMarker
 	if json.Unmarshal([]byte(raw), &m) != nil {
-		return nil, nil
+		return nil, nil // note: an unreadable marker is no marker: the data is made again
 	}
 	return &m, nil
 }
