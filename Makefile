@@ -59,6 +59,8 @@ test-pg: ## Go tests that touch the database, on PostgreSQL only
 fuzz: ## run each fuzz target for a while
 	$(GO) test ./forms -run XXX -fuzz FuzzFilter -fuzztime 60s
 	$(GO) test ./forms -run XXX -fuzz FuzzSort -fuzztime 30s
+	$(GO) test ./forms -run XXX -fuzz 'FuzzExpression$$' -fuzztime 60s
+	$(GO) test ./forms -run XXX -fuzz 'FuzzRecordDecode$$' -fuzztime 60s
 	$(GO) test ./engine/schemas -run XXX -fuzz FuzzValidate -fuzztime 60s
 	$(GO) test ./engine -run XXX -fuzz FuzzCheckDefinition -fuzztime 60s
 	$(GO) test ./flows -run XXX -fuzz FuzzCompile -fuzztime 60s

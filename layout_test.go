@@ -26,6 +26,7 @@ func TestDependencyDirection(t *testing.T) {
 		{"flows", []string{"github.com/gofiber/", mod + "engine", "gorm.io/"}, "domain packages know nothing of HTTP, the engine or gorm"},
 		{"reports", []string{"github.com/gofiber/", mod + "engine", "gorm.io/"}, "domain packages know nothing of HTTP, the engine or gorm"},
 		{"rbac", []string{"github.com/gofiber/", mod + "engine", "gorm.io/"}, "domain packages know nothing of HTTP, the engine or gorm"},
+		{"portal", []string{"github.com/gofiber/", mod + "engine", "gorm.io/"}, "domain packages know nothing of HTTP, the engine or gorm"},
 		{"store", []string{"github.com/gofiber/", mod + "engine", mod + "forms"}, "store is the bottom layer"},
 		{"engine", []string{"gorm.io/"}, "only store touches gorm"},
 	}

@@ -23,6 +23,13 @@
 // first run seeds it (minutes), -reseed seeds it again, -reports=false
 // skips this part and -only-reports runs it alone.
 //
+// The list page asks for count=estimate on both sides (the planner's row
+// estimate, exact below 10,000 rows). With -growth-from below -records, it
+// is measured first on that many orders, then the tables grow to -records
+// and every scenario runs: the growth row compares the two. The process's
+// VmRSS is sampled during the HTTP scenarios. Every figure is also in the
+// first table of results.md.
+//
 // Example:
 //
 //	go run ./bench -n 3000 -records 50000 -cpuprofile /tmp/engine.pprof
@@ -54,6 +61,7 @@ type config struct {
 	rounds     int
 	workers    int
 	records    int
+	growthFrom int // orders the list is measured at before growing to records (0: no growth)
 	rawN       int
 	flowN      int
 	flowWarmup int
@@ -81,6 +89,7 @@ func parseFlags() config {
 	flag.IntVar(&c.rounds, "rounds", 4, "alternating engine/hand-written rounds per scenario")
 	flag.IntVar(&c.workers, "c", 4, "concurrent client workers (the same for both sides)")
 	flag.IntVar(&c.records, "records", 20000, "orders bulk-seeded in each order table before the list scenario")
+	flag.IntVar(&c.growthFrom, "growth-from", 10_000, "orders the list page is measured at first, before the tables grow to -records (0: no growth row)")
 	flag.IntVar(&c.rawN, "raw-n", 2000, "iterations of each raw PostgreSQL baseline")
 	flag.IntVar(&c.flowN, "flow-n", 1000, "measured orders per side taken through the two-level approval")
 	flag.IntVar(&c.flowWarmup, "flow-warmup", 50, "unmeasured orders per side taken through the approval before measuring")
@@ -116,6 +125,15 @@ func parseFlags() config {
 	c.reportRounds, c.reportRuns = max(1, c.reportRounds), max(1, c.reportRuns)
 	c.reports = c.reports || c.onlyReports
 	return c
+}
+
+// firstRecords is how many orders are seeded before the scenarios: the
+// small size of the growth row when there is one.
+func (c config) firstRecords() int {
+	if c.growthFrom > 0 && c.growthFrom < c.records {
+		return c.growthFrom
+	}
+	return c.records
 }
 
 func main() {
@@ -179,6 +197,12 @@ func runScenarios(ctx context.Context, cfg config, rep *report) (err error) {
 		return err
 	}
 	d := newDriver(cfg.workers)
+	if cfg.firstRecords() < cfg.records {
+		if rep.growth, err = measureGrowth(ctx, env, d, cfg); err != nil {
+			return err
+		}
+		rep.repOrders = env.repOrders
+	}
 	if rep.refusals, err = repRefusals(ctx, env, d); err != nil {
 		return err
 	}
@@ -188,6 +212,7 @@ func runScenarios(ctx context.Context, cfg config, rep *report) (err error) {
 		}
 	}
 	sc := scenarios(env)
+	rss := watchRSS(100 * time.Millisecond)
 	for i, s := range sc {
 		log.Printf("scenario %q: %d warm-up + %d measured requests per side, %d workers", s.name, cfg.warmup, cfg.n, cfg.workers)
 		res, err := d.compare(ctx, s, cfg)
@@ -201,6 +226,7 @@ func runScenarios(ctx context.Context, cfg config, rep *report) (err error) {
 			rep.accessPlans = explainAccess(ctx, env)
 		}
 	}
+	rep.rssStart, rep.rssPeak = rss.finish()
 	fr, err := newFlowRun(ctx, env, cfg)
 	if err != nil {
 		return err

@@ -28,6 +28,8 @@ type report struct {
 	rows                    map[string]int64
 	flow                    *flowResult
 	reports                 *reportBench
+	growth                  *growth
+	rssStart, rssPeak       int64  // KiB of this process before and at most during the HTTP scenarios
 	load                    string // the machine's load average at the start, when known
 }
 
@@ -61,12 +63,19 @@ func (r *report) markdown() string {
 		w("- Load average at the start (1, 5, 15 minutes): %s; other work on the machine shows as noise in every figure\n", r.load)
 	}
 	if r.cfg.onlyReports {
-		w("- Run took %s; `-only-reports`: the HTTP and approval scenarios did not run\n", r.took.Round(time.Second))
+		w("- Run took %s; `-only-reports`: the HTTP and approval scenarios did not run\n\n", r.took.Round(time.Second))
+		r.writeSummary(w)
 		r.writeReports(w)
 		return b.String()
 	}
 	w("- PostgreSQL: %s (fresh schema, dropped afterwards)\n", r.pgVersion)
 	w("- N: %d orders with 3 lines each in each side's order table before the scenarios\n", r.cfg.records)
+	if g := r.growth; g != nil {
+		w("- Growth: the list page was first measured with %d orders in each order table, which then grew to %d "+
+			"(bulk insert into both sides' tables and VACUUM ANALYZE: %s) before every other scenario\n",
+			g.small, g.large, g.grewIn.Round(time.Second))
+	}
+	w("- Flags: `%s`\n", strings.Join(os.Args[1:], " "))
 	w("- Users: an admin (role `admin`), who owns every seeded order the sales rep does not and creates the new ones, "+
 		"and a sales rep (role `%s`, user %d), who owns %d of the seeded orders (one in ten, spread over dates, "+
 		"regions and statuses)\n", repRole, r.repID, r.repOrders)
@@ -75,6 +84,7 @@ func (r *report) markdown() string {
 		r.cfg.n, r.cfg.rounds, r.cfg.warmup, r.cfg.workers)
 	w("- Run took %s\n\n", r.took.Round(time.Second))
 
+	r.writeSummary(w)
 	w("## Engine vs hand-written (ratio = engine / hand-written; lower is better)\n\n")
 	r.writeRatios(w, groupHand, "")
 	r.writeFlow(w)

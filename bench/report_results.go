@@ -23,9 +23,9 @@ func (r *report) writeReports(w func(string, ...any)) {
 		"they own; the hand-written query adds `owner = <rep>`. Both sides run one at a time, alternating in " +
 		"rounds (the side going first swaps every round); the figures of both are compared before timing. " +
 		"Ratio = engine / hand-written (lower is better); target ≤ 1.2x.\n\n")
-	w("The data is made by `Engine.Seed` (the code behind `mosaic seed --orders N`, seed %d, ending %s) and kept "+
+	w("The data is made by `Engine.Seed` from the example's `seed.json` (the code behind `mosaic seed --size N`, seed %d, ending %s) and kept "+
 		"between runs (`-reseed` makes it again); the example's forms create their indexes as they say. The seed "+
-		"runs no flows, so the bench adds the history the example's `order_approval` flow would have left for each "+
+		"plan's flows are left out here; the bench adds the history the example's `order_approval` flow would have left for each "+
 		"submitted order (instances, approvers' tasks, timeline steps; `bench/report_flows.go`), which the operations "+
 		"reports read. Then `ANALYZE`. The engine on this data runs without its job worker: reports start no jobs, and "+
 		"its bookkeeping writes would, on SQLite, empty the hand-written connection's page cache before every run.\n\n",

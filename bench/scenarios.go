@@ -45,8 +45,8 @@ var repHidden = []string{"unit_cost", "line_cost"}
 
 // Targets: p50 of side a over p50 of side b.
 const (
-	createTarget = 1.5
-	listTarget   = 1.3
+	createTarget = 1.3
+	listTarget   = 1.2
 	accessTarget = 1.15
 )
 
@@ -190,12 +190,12 @@ func repRefusals(ctx context.Context, env *benchEnv, d *driver) ([]refusal, erro
 func adminOwnerFilter(env *benchEnv) string { return fmt.Sprintf("owner == %d", env.rep.ID) }
 
 func engineListURL(env *benchEnv, i int) string {
-	return fmt.Sprintf("%s/api/v1/forms/order/records?filter=%s&sort=%s&per_page=%d&page=%d",
+	return fmt.Sprintf("%s/api/v1/forms/order/records?count=estimate&filter=%s&sort=%s&per_page=%d&page=%d",
 		env.engineSrv.url, url.QueryEscape(listFilter), url.QueryEscape(listSort), perPage, 1+i%listPages)
 }
 
 func handListURL(env *benchEnv, i int) string {
-	return fmt.Sprintf("%s/orders?%s&per_page=%d&page=%d", env.handSrv.url, handQuery, perPage, 1+i%listPages)
+	return fmt.Sprintf("%s/orders?count=estimate&%s&per_page=%d&page=%d", env.handSrv.url, handQuery, perPage, 1+i%listPages)
 }
 
 // orderBody is the i-th create request: the same for both sides.
@@ -264,8 +264,8 @@ func checkList(eb, hb []byte) []string {
 		return diffs
 	}
 	diffs = keyDiff("", e, h)
-	if fmt.Sprint(e["total"]) != fmt.Sprint(h["total"]) {
-		diffs = append(diffs, fmt.Sprintf("total: engine %v, hand-written %v", e["total"], h["total"]))
+	if !sameTotal(e, h) {
+		diffs = append(diffs, fmt.Sprintf("total: engine %v (%v), hand-written %v (%v)", e["total"], e["count"], h["total"], h["count"]))
 	}
 	ei, _ := e["items"].([]any)
 	hi, _ := h["items"].([]any)
@@ -285,6 +285,21 @@ func checkList(eb, hb []byte) []string {
 		diffs = append(diffs, itemsDiff(eo["items"], ho["items"])...)
 	}
 	return diffs
+}
+
+// sameTotal compares two pages' totals: exact ones must be equal; two
+// planner estimates over two tables with the same rows come from separately
+// sampled statistics, so they need only agree within a fifth.
+func sameTotal(e, h map[string]any) bool {
+	if e["count"] != h["count"] {
+		return false
+	}
+	if e["count"] != "estimate" {
+		return fmt.Sprint(e["total"]) == fmt.Sprint(h["total"])
+	}
+	et, _ := e["total"].(float64)
+	ht, _ := h["total"].(float64)
+	return et > 0 && ht > 0 && et/ht < 1.2 && ht/et < 1.2
 }
 
 func itemsDiff(e, h any) []string {

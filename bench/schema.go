@@ -135,7 +135,7 @@ var seedSQL = []string{
 		1 + (g * 31 + pos * 17) % 10,
 		($4::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])],
 		($5::bigint[])[1 + (g * 7 + pos * 13) % cardinality($3::bigint[])]
-	FROM generate_series(1, $1::bigint) g, generate_series(0, 2) pos
+	FROM generate_series($6::bigint, $1::bigint) g, generate_series(0, 2) pos
 	WHERE cardinality($2::bigint[]) > 0`,
 	`INSERT INTO seed_order
 	SELECT g, timestamptz '2025-01-01 00:00:00+00' + g * interval '1 minute',
@@ -147,7 +147,7 @@ var seedSQL = []string{
 		d.discount, s.subtotal, a.amount, s.cost, a.amount - s.cost,
 		(ARRAY['draft', 'draft', 'submitted', 'approved', 'rejected', 'submitted', 'approved', 'cancelled'])[1 + (g / 3) % 8],
 		(g * 19) % 100 < 10
-	FROM generate_series(1, $1::bigint) g
+	FROM generate_series($6::bigint, $1::bigint) g
 	CROSS JOIN LATERAL (SELECT (ARRAY[0, 0, 500, 1000])[1 + (g / 7) % 4]::bigint AS discount) d
 	JOIN (SELECT parent_id, sum(qty * unit_price) AS subtotal, sum(qty * unit_cost) AS cost
 		FROM seed_items GROUP BY parent_id) s ON s.parent_id = g
@@ -172,9 +172,10 @@ FROM seed_items ORDER BY id;
 SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM %[1]s), false);
 SELECT setval(pg_get_serial_sequence('%[2]s', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM %[2]s), false);`
 
-// seedOrders bulk-loads n orders into both order tables, one in ten owned
-// by repID and the rest by adminID.
-func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, repID, formVersion int64, customers []int64, products []product) error {
+// seedOrders bulk-loads orders from to n (numbered from 1) into both order
+// tables, one in ten owned by repID and the rest by adminID; from > 1 grows
+// tables seeded before up to n.
+func seedOrders(ctx context.Context, pool *pgxpool.Pool, from, n int, adminID, repID, formVersion int64, customers []int64, products []product) error {
 	ids := make([]int64, len(products))
 	prices := make([]int64, len(products))
 	costs := make([]int64, len(products))
@@ -187,7 +188,7 @@ func seedOrders(ctx context.Context, pool *pgxpool.Pool, n int, adminID, repID, 
 		}
 	}
 	for _, q := range seedSQL[2:] {
-		if _, err := pool.Exec(ctx, q, n, customers, ids, prices, costs); err != nil {
+		if _, err := pool.Exec(ctx, q, n, customers, ids, prices, costs, from); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}

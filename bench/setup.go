@@ -100,8 +100,8 @@ func setUp(ctx context.Context, cfg config) (*benchEnv, error) {
 			return env, err
 		}
 	}
-	log.Printf("seeding %d orders with 3 lines each in both order tables", cfg.records)
-	if err := seedOrders(ctx, env.pool, cfg.records, env.admin.ID, env.rep.ID, int64(env.orderForm.Version),
+	log.Printf("seeding %d orders with 3 lines each in both order tables", cfg.firstRecords())
+	if err := seedOrders(ctx, env.pool, 1, cfg.firstRecords(), env.admin.ID, env.rep.ID, int64(env.orderForm.Version),
 		env.customers, env.products); err != nil {
 		return env, err
 	}

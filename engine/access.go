@@ -34,6 +34,21 @@ func (a *accessCache) Model() *rbac.Model {
 	return a.current.Load()
 }
 
+// Fresh returns the current access model, rebuilt first if it is stale; an
+// error when it is stale and cannot be rebuilt. Signing a request in needs
+// this one: a stale model may lack the caller's roles (a user just created,
+// a role just granted), and answering from it would refuse them with a 403
+// that is really a database that is busy or away.
+func (a *accessCache) Fresh(ctx context.Context) (*rbac.Model, error) {
+	if m := a.current.Load(); m != nil && !a.dirty.Load() {
+		return m, nil
+	}
+	if err := a.rebuild(ctx); err != nil {
+		return nil, fmt.Errorf("%w: rebuilding the access model: %w", store.ErrUnavailable, err)
+	}
+	return a.current.Load(), nil
+}
+
 // Invalidate marks the model stale; the next Model call rebuilds it.
 func (a *accessCache) Invalidate() { a.dirty.Store(true) }
 
@@ -85,6 +100,31 @@ func (a *accessCache) poll(ctx context.Context, every time.Duration) {
 				_ = a.rebuild(ctx)
 			}
 		}
+	}
+}
+
+// catchUp brings this replica level with marks read from the database
+// during a request, before the request is served: a permission changed or a
+// definition published on another replica is in force here on the next
+// request, not at the next poll.
+func (e *Engine) catchUp(ctx context.Context, marks store.Marks) {
+	if m := e.access.current.Load(); m != nil && marks.Access != 0 && marks.Access != m.Version {
+		e.access.Invalidate()
+	}
+	if marks.Definitions <= max(e.loaded.Load(), e.tried.Load()) {
+		return
+	}
+	// note: one request reloads; the others arriving meanwhile wait for it
+	// and find the work done. A mark whose reload failed is not tried again
+	// on every request (the poller keeps trying).
+	e.catchUpMu.Lock()
+	defer e.catchUpMu.Unlock()
+	if marks.Definitions <= max(e.loaded.Load(), e.tried.Load()) {
+		return
+	}
+	e.tried.Store(marks.Definitions)
+	if err := e.Reload(ctx); err != nil {
+		e.log.Error("reload definitions published elsewhere", "err", err)
 	}
 }
 

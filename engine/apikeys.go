@@ -40,18 +40,35 @@ const (
 // and it acts with the roles it was limited to that its user still has.
 func (e *Engine) authenticateAPIKey(ctx context.Context, key string) (*Principal, error) {
 	k, err := e.db.APIKeyByHash(ctx, hashToken(key))
+	if store.IsUnavailable(err) {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	if err != nil || k.RevokedAt != nil || (k.ExpiresAt != nil && !k.ExpiresAt.After(now)) {
 		return nil, ErrBadCredentials
 	}
 	u, err := e.db.UserByID(ctx, k.UserID)
+	if store.IsUnavailable(err) {
+		return nil, err
+	}
 	if err != nil || !u.Active {
 		return nil, ErrBadCredentials
+	}
+	// note: keys are for integrations, few requests each; a separate read of
+	// the marks is cheap enough to give them the same freshness as sessions.
+	if marks, err := e.db.MarksNow(ctx); err == nil {
+		e.catchUp(ctx, marks)
+	} else if store.IsUnavailable(err) {
+		return nil, err
+	}
+	m, err := e.access.Fresh(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var keyRoles []string
 	_ = json.Unmarshal([]byte(k.Roles), &keyRoles)
 	var roles []string
-	for _, r := range e.access.Model().RolesOf(u.ID) {
+	for _, r := range m.RolesOf(u.ID) {
 		if slices.Contains(keyRoles, r) {
 			roles = append(roles, r)
 		}

@@ -163,11 +163,19 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (*Principal, er
 		return e.authenticateAPIKey(ctx, token)
 	}
 	hash := hashToken(token)
-	u, err := e.db.SessionUser(ctx, hash, time.Now().UTC())
+	u, marks, err := e.db.SessionUserMarks(ctx, hash, time.Now().UTC())
+	if store.IsUnavailable(err) {
+		return nil, err // note: the session may well be good; the database is away
+	}
 	if err != nil {
 		return nil, ErrBadCredentials
 	}
-	return &Principal{User: *u, Roles: e.access.Model().RolesOf(u.ID), TokenHash: hash}, nil
+	e.catchUp(ctx, marks)
+	m, err := e.access.Fresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{User: *u, Roles: m.RolesOf(u.ID), TokenHash: hash}, nil
 }
 
 func randomToken() string {

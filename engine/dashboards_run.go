@@ -57,6 +57,12 @@ func (e *Engine) RunDashboard(ctx context.Context, p *Principal, key string, req
 	if err != nil {
 		return nil, err
 	}
+	return e.runDashboard(ctx, p, d, req)
+}
+
+// runDashboard runs every widget of d for p, as RunDashboard describes.
+func (e *Engine) runDashboard(ctx context.Context, p *Principal, d *reports.CompiledDashboard, req reports.DashboardRequest) (*DashboardRun, error) {
+	key := d.Dashboard.Key
 	plan, err := d.Plan(req)
 	if err != nil {
 		return nil, err

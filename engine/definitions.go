@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mosaic-lowcode/mosaic/documents"
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/portal"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/reports"
 	"github.com/mosaic-lowcode/mosaic/store"
@@ -23,17 +25,20 @@ const (
 	KindFlow      = "flow"
 	KindReport    = "report"
 	KindDashboard = "dashboard"
+	KindPortal    = "portal"
+	KindDocument  = "document"
 )
 
 // kinds lists the kinds, in the order a batch is checked and published:
 // each may refer to the kinds before it (flows and reports to forms,
-// dashboards to reports).
-var kinds = []string{KindForm, KindRole, KindFlow, KindReport, KindDashboard}
+// dashboards to reports, portals to forms and flows).
+var kinds = []string{KindForm, KindRole, KindFlow, KindReport, KindDashboard, KindDocument, KindPortal}
 
 // Lookup tells the compiler which forms, roles and reports exist besides
 // the definition being checked.
 type Lookup interface {
 	forms.FormSet
+	portal.Lookup
 	rbac.Forms
 	rbac.Roles
 	reports.ReportLookup
@@ -57,6 +62,8 @@ type Checked struct {
 	Flow      *flows.Compiled
 	Report    *reports.Compiled
 	Dashboard *reports.CompiledDashboard
+	Portal    *portal.Compiled
+	Document  *documents.Compiled
 }
 
 // Check validates raw against its kind's JSON Schema and compiles it as the
@@ -81,6 +88,16 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 		return nil, pl
 	}
 	switch h.Kind {
+	case KindPortal:
+		d, err := portal.Parse(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		pc, err := portal.Compile(d, version, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Portal: pc}, nil
 	case KindReport:
 		r, err := reports.Parse(raw)
 		if err != nil {
@@ -101,6 +118,17 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 			return nil, err
 		}
 		return &Checked{Header: h, Body: compact(raw), Dashboard: dc}, nil
+	}
+	if h.Kind == KindDocument {
+		d, err := documents.Parse(raw)
+		if err != nil {
+			return nil, &forms.ProblemList{Subject: subject, Problems: []forms.Problem{{Code: "invalid_definition", Message: err.Error()}}}
+		}
+		dc, err := documents.Compile(d, version, set)
+		if err != nil {
+			return nil, err
+		}
+		return &Checked{Header: h, Body: compact(raw), Document: dc}, nil
 	}
 	if h.Kind == KindFlow {
 		f, err := flows.ParseFlow(raw)
@@ -131,6 +159,9 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 	c, err := forms.Compile(f, version, set, e.types)
 	if err != nil {
 		return nil, err
+	}
+	if ps := c.CompileConversions(set); len(ps) > 0 {
+		return nil, &forms.ProblemList{Subject: subject, Problems: ps}
 	}
 	return &Checked{Header: h, Body: compact(raw), Compiled: c}, nil
 }
@@ -309,7 +340,7 @@ func (e *Engine) publishBodies(ctx context.Context, bodies [][]byte, opts Publis
 
 func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot) ([]*Checked, error) {
 	set := formSet{live: live, batch: map[string]bool{}, compiled: map[string]*forms.Compiled{}, roles: map[string]bool{},
-		reports: map[string]*reports.Compiled{}}
+		reports: map[string]*reports.Compiled{}, flows: map[string]*flows.Compiled{}, documents: map[string]string{}}
 	for _, b := range bodies {
 		var h Header
 		if json.Unmarshal(b, &h) == nil && h.Kind == KindForm {
@@ -324,11 +355,9 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 	// note: forms first, so roles, flows and reports in the same batch can
 	// refer to them, and reports before the dashboards that show them.
 	ordered := make([]int, 0, len(bodies))
-	for pass := 0; pass < 3; pass++ {
+	for pass := 0; pass < 5; pass++ {
 		for i, b := range bodies {
-			var h Header
-			_ = json.Unmarshal(b, &h)
-			if kindPass(h.Kind) == pass {
+			if batchPass(b) == pass {
 				ordered = append(ordered, i)
 			}
 		}
@@ -360,6 +389,12 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 		if c.Report != nil {
 			set.reports[c.Key] = c.Report
 		}
+		if c.Flow != nil {
+			set.flows[c.Key] = c.Flow
+		}
+		if c.Document != nil {
+			set.documents[c.Key] = c.Document.Template.Form
+		}
 		checked = append(checked, c)
 	}
 	if len(all.Problems) > 0 {
@@ -368,14 +403,34 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 	return orderByRelations(checked)
 }
 
+// batchPass is kindPass in a batch, where forms with conversions come
+// after the other forms, whose records they convert, and document
+// templates before the flows that generate them.
+func batchPass(b []byte) int {
+	var h struct {
+		Header
+		Conversions []json.RawMessage `json:"conversions"`
+	}
+	_ = json.Unmarshal(b, &h)
+	switch {
+	case h.Kind == KindForm && len(h.Conversions) > 0:
+		return 1
+	case h.Kind == KindDocument:
+		return 2
+	case kindPass(h.Kind) == 0:
+		return 0
+	}
+	return kindPass(h.Kind) + 2
+}
+
 // kindPass is the pass of a batch in which a kind is checked: forms (and
 // anything unknown, which the check reports) first, then roles, flows and
 // reports, then dashboards.
 func kindPass(kind string) int {
 	switch kind {
-	case KindRole, KindFlow, KindReport:
+	case KindRole, KindFlow, KindReport, KindDocument:
 		return 1
-	case KindDashboard:
+	case KindDashboard, KindPortal:
 		return 2
 	}
 	return 0

@@ -40,6 +40,10 @@ func (e *Engine) ImportDir(ctx context.Context, dir string, opts PublishOptions,
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".json") {
 			return nil
 		}
+		// note: the seed plan beside the definitions is data, not one of them.
+		if d.Name() == SeedPlanFile && filepath.Dir(path) == filepath.Clean(dir) {
+			return nil
+		}
 		info, err := d.Info()
 		if err != nil {
 			return err

@@ -172,7 +172,7 @@ func TestExportRoundTrips(t *testing.T) {
 	app := enginetest.New(t, store.SQLite)
 	dir := t.TempDir()
 	paths, err := app.Engine.Export(context.Background(), dir)
-	if err != nil || len(paths) != 31 { // 7 forms, 6 roles, 3 flows, 11 reports and 4 dashboards
+	if err != nil || len(paths) != 37 { // 9 forms, 6 roles, 3 flows, 11 reports, 4 dashboards, 3 documents and 1 portal
 		t.Fatalf("export: %v %v", err, paths)
 	}
 	other := enginetest.New(t, store.SQLite)

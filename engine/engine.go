@@ -7,15 +7,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mosaic-lowcode/mosaic/documents"
 	"github.com/mosaic-lowcode/mosaic/engine/schemas"
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/portal"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -38,9 +41,19 @@ type Config struct {
 	// WebhookSecret signs webhook payloads; empty makes one and keeps it in
 	// the database, shared by every replica.
 	WebhookSecret string
+	// OutboundAllow lists the CIDRs, addresses and host names outbound
+	// requests (webhooks) may reach although they are private, loopback,
+	// link-local or otherwise refused by default.
+	OutboundAllow []string
 	// BaseURL is where people reach Mosaic, for links in e-mails; empty is
 	// http://localhost:8080.
 	BaseURL string
+	// FileSink creates the files uploads are written to; nil is the local
+	// folder DataDir/files. Tests put a full disk behind it.
+	FileSink FileSink
+	// Signer completes e-sign acceptances; nil is the built-in click to
+	// sign (ClickToSign).
+	Signer SignatureProvider
 }
 
 // Engine is a running Mosaic.
@@ -51,6 +64,7 @@ type Engine struct {
 	schemas   *schemas.Validator
 	snapshot  atomic.Pointer[Snapshot]
 	publishMu sync.Mutex // serialises snapshot swaps
+	catchUpMu sync.Mutex // one request at a time reloads what another replica published
 	records   *forms.RecordStore
 	files     *FileStore
 	log       *slog.Logger
@@ -59,7 +73,15 @@ type Engine struct {
 	// loaded is the definitions mark (store.DefinitionsMark) the live
 	// registry was read at; the poller reloads when the database is ahead.
 	loaded atomic.Int64
-	jobs   *jobQueue
+	// tried is the newest mark a request tried to catch up to.
+	tried atomic.Int64
+	jobs  *jobQueue
+	// guard checks every outbound address; outbound is the client that
+	// goes through it.
+	guard    *OutboundGuard
+	outbound *http.Client
+	subs     *subscriptionCache
+	mail     mailTemplates
 	// secrets sign webhook payloads and links.
 	webhookSecret, linkSecret []byte
 }
@@ -79,6 +101,14 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	guard, err := NewOutboundGuard(cfg.OutboundAllow)
+	if err != nil {
+		return nil, err
+	}
+	mail, err := loadMailTemplates()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, cfg.DSN)
 	if err != nil {
 		return nil, err
@@ -93,9 +123,11 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, db: db, types: forms.DefaultTypes(), schemas: v, log: cfg.Logger,
-		files: &FileStore{Dir: filepath.Join(cfg.DataDir, "files")}}
+		files: &FileStore{Dir: filepath.Join(cfg.DataDir, "files"), Sink: cfg.FileSink}, guard: guard, outbound: guard.Client(15 * time.Second), mail: mail}
 	e.snapshot.Store(newSnapshot())
 	e.records = forms.NewRecordStore(db, resolver{e})
+	e.subs = &subscriptionCache{}
+	e.records.Observe(e.recordChanged)
 	e.access = &accessCache{e: e}
 	if err := e.loadSecrets(ctx); err != nil {
 		_ = db.Close()
@@ -166,7 +198,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	parsed := map[string]*forms.Form{}
 	versions := map[string]int{}
-	var roles, flowDefs, reportDefs []store.DefinitionVersion
+	var roles, flowDefs, reportDefs, portalDefs, documentDefs []store.DefinitionVersion
 	for _, v := range latest {
 		if v.Kind == KindRole {
 			roles = append(roles, v)
@@ -174,6 +206,14 @@ func (e *Engine) Reload(ctx context.Context) error {
 		}
 		if v.Kind == KindFlow {
 			flowDefs = append(flowDefs, v)
+			continue
+		}
+		if v.Kind == KindPortal {
+			portalDefs = append(portalDefs, v)
+			continue
+		}
+		if v.Kind == KindDocument {
+			documentDefs = append(documentDefs, v)
 			continue
 		}
 		if v.Kind == KindReport || v.Kind == KindDashboard {
@@ -200,6 +240,21 @@ func (e *Engine) Reload(ctx context.Context) error {
 			return fmt.Errorf("stored form %s v%d no longer compiles: %w", k, versions[k], err)
 		}
 		snap.forms[k] = c
+	}
+	for k, c := range snap.forms {
+		if ps := c.CompileConversions(snap); len(ps) > 0 {
+			return fmt.Errorf("stored form %s v%d: its conversions no longer compile: %w", k, c.Version, &forms.ProblemList{Subject: "form/" + k, Problems: ps})
+		}
+	}
+	for _, v := range documentDefs {
+		d, err := documents.Parse([]byte(v.Body))
+		if err == nil {
+			snap.documents[v.Key], err = documents.Compile(d, v.Version, snap)
+		}
+		if err != nil {
+			delete(snap.documents, v.Key)
+			e.log.Error("stored definition no longer compiles; republish it", "kind", v.Kind, "key", v.Key, "version", v.Version, "err", err)
+		}
 	}
 	rset := formSet{live: snap, roles: map[string]bool{}}
 	for _, v := range roles {
@@ -229,6 +284,20 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	if err := e.loadReports(snap, reportDefs); err != nil {
 		return err
+	}
+	for _, v := range portalDefs {
+		d, err := portal.Parse([]byte(v.Body))
+		if err != nil {
+			return fmt.Errorf("stored portal %s v%d: %w", v.Key, v.Version, err)
+		}
+		pc, err := portal.Compile(d, v.Version, snap)
+		if err != nil {
+			// note: like a report, a portal whose forms changed under it
+			// stays out of the registry rather than stopping the engine.
+			e.log.Warn("stored portal no longer compiles; republish it", "portal", v.Key, "version", v.Version, "err", err)
+			continue
+		}
+		snap.portals[v.Key] = pc
 	}
 	e.snapshot.Store(snap)
 	e.loaded.Store(mark)

@@ -29,6 +29,8 @@ func (e *Engine) flowRuntime(model *rbac.Model) *flows.Runtime {
 		Versions:  flowVersions{e},
 		Jobs:      e.jobs,
 		Links:     signLinks{e},
+		Documents: flowDocuments{e},
+		Events:    flowEvents{e},
 		Poll:      e.cfg.Jobs.ConditionPoll,
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/mosaic-lowcode/mosaic/documents"
 	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
 	"github.com/mosaic-lowcode/mosaic/store"
@@ -103,6 +104,18 @@ func TestApprovedOrderCreatesContractDraft(t *testing.T) {
 		if !strings.HasPrefix(text(c["number"]), "CT-") {
 			t.Errorf("contract number %s", c["number"])
 		}
+		// the same approval plans the delivery and books the receivable.
+		var projects struct {
+			Items []map[string]any `json:"items"`
+		}
+		app.Expect(t, 200, "GET", fmt.Sprintf("/api/v1/forms/delivery_project/records?filter=%s", url.QueryEscape(fmt.Sprintf("sales_order == %d", order))), "", nil).JSON(t, &projects)
+		if len(projects.Items) != 1 || projects.Items[0]["contract_amount"] != 150000.0 || projects.Items[0]["status"] != "planned" ||
+			projects.Items[0]["customer"] != float64(w.customer) {
+			t.Errorf("delivery projects of order %d: %v", order, projects.Items)
+		}
+		if cust := w.rawRecord(t, "customer", w.customer); text(cust["receivables"]) != "150000.00" {
+			t.Errorf("customer receivables %s, want 150000.00", cust["receivables"])
+		}
 		// note: the rep owns the draft, so they may complete it.
 		id := text(c["id"])
 		app.Expect(t, 200, "GET", "/api/v1/forms/contract/records/"+id, "", w.rep.Headers())
@@ -119,14 +132,7 @@ func TestApprovedOrderCreatesContractDraft(t *testing.T) {
 
 func TestContractApprovalInvitesTheCustomerToSign(t *testing.T) {
 	sink := newSMTPSink(t)
-	enginetest.EachWith(t, func(c *engine.Config) {
-		enginetest.WithWorker(c)
-		c.SMTP = engine.SMTPConfig{Addr: sink.ln.Addr().String(), From: "mosaic@example.com"}
-		c.BaseURL = "https://mosaic.example.com"
-	}, func(t *testing.T, app *enginetest.App) {
-		sink.mu.Lock()
-		sink.mail = nil
-		sink.mu.Unlock()
+	eachWithMail(t, sink, func(t *testing.T, app *enginetest.App) {
 		w := newWorld(t, app)
 		delivery := []*enginetest.User{
 			app.NewUser(t, enginetest.UserSpec{Email: "pm1@example.com", Name: "pm1", Roles: []string{"delivery"}}),
@@ -153,6 +159,19 @@ func TestContractApprovalInvitesTheCustomerToSign(t *testing.T) {
 		rec := w.rawRecord(t, "contract", contract)
 		if text(rec["status"]) != "approved" {
 			t.Errorf("contract status %s", rec["status"])
+		}
+		// the approval printed the contract and attached it.
+		var files []struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		}
+		_ = json.Unmarshal(rec["attachments"], &files)
+		if len(files) != 1 || files[0].Type != "application/pdf" {
+			t.Fatalf("contract attachments %s, want the printed contract", rec["attachments"])
+		}
+		pdf := app.Expect(t, 200, "GET", "/api/v1/files/"+files[0].ID, "", w.rep.Headers()).Body
+		if got, err := documents.Text([]byte(pdf)); err != nil || !strings.Contains(got, "销售合同") || !strings.Contains(got, "Acme Ltd") || !strings.Contains(got, "Li Wei") {
+			t.Errorf("the contract PDF reads %q (%v)", got, err)
 		}
 		number := text(rec["number"])
 		runJobs(t, app, 0)
@@ -245,6 +264,10 @@ func TestPaymentConfirmationAddsToTheOrder(t *testing.T) {
 			wantState(t, w.instance(t, v.ID), store.FlowApproved)
 			if got := received(); got != s.after {
 				t.Errorf("after a payment of %s: received %s, want exactly %s", s.amount, got, s.after)
+			}
+			owed := decimal.RequireFromString("100000.00").Sub(decimal.RequireFromString(s.after)).StringFixed(2)
+			if got := string(w.rawRecord(t, "customer", w.customer)["receivables"]); got != owed {
+				t.Errorf("after a payment of %s: the customer owes %s, want %s", s.amount, got, owed)
 			}
 			p := w.rawRecord(t, "payment", id)
 			if text(p["status"]) != "confirmed" || text(p["confirmed_by"]) != fmt.Sprint(w.fin2.ID) {

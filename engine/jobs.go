@@ -60,6 +60,11 @@ type jobQueue struct {
 // this often before it is given up (and the timeline says so).
 const deliveryAttempts = 8
 
+// subscriptionAttempts is how often a subscription delivery is tried: with
+// the doubling wait (a day at most) a receiver may be down for about three
+// days and still get every event.
+const subscriptionAttempts = 16
+
 func (e *Engine) openJobs(ctx context.Context) error {
 	cfg := &e.cfg.Jobs
 	if cfg.Workers == 0 {
@@ -189,6 +194,8 @@ func (q *jobQueue) Enqueue(ctx context.Context, args flows.JobArgs, at time.Time
 	switch args.(type) {
 	case flows.WebhookArgs, flows.EmailArgs:
 		opts.MaxAttempts = deliveryAttempts
+	case deliveryArgs:
+		opts.MaxAttempts = subscriptionAttempts
 	}
 	_, err := q.client.InsertTx(ctx, tx, args, opts)
 	return err
@@ -209,6 +216,8 @@ func completeJob[TDriver riverdriver.Driver[*sql.Tx]](ctx context.Context, tx *s
 	case *river.Job[flows.WebhookArgs]:
 		_, err = river.JobCompleteTx[TDriver](ctx, tx, j)
 	case *river.Job[flows.EmailArgs]:
+		_, err = river.JobCompleteTx[TDriver](ctx, tx, j)
+	case *river.Job[deliveryArgs]:
 		_, err = river.JobCompleteTx[TDriver](ctx, tx, j)
 	case *river.Job[flows.ScheduleArgs]:
 		_, err = river.JobCompleteTx[TDriver](ctx, tx, j)

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"mime"
 	"net"
 	"net/smtp"
@@ -12,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/mosaic-lowcode/mosaic/flows"
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 // SMTPConfig is the mail server e-mail copies of notices go through.
@@ -21,6 +24,9 @@ type SMTPConfig struct {
 	From     string
 	Username string
 	Password string
+	// Language is what people without a lang attribute, and addresses
+	// outside Mosaic, are written to in: zh (the default) or en.
+	Language string
 }
 
 // emailWorker sends the e-mail copy of a notice.
@@ -35,13 +41,27 @@ func (w *emailWorker) NextRetry(job *river.Job[flows.EmailArgs]) time.Time {
 
 func (w *emailWorker) Work(ctx context.Context, job *river.Job[flows.EmailArgs]) error {
 	a := job.Args
-	to := a.Address
+	to, name := a.Address, a.Address
+	var user *store.User
 	if a.User != 0 {
 		u, err := w.e.db.UserByID(ctx, a.User)
 		if err != nil || !u.Active {
 			return w.e.db.WithTx(ctx, func(ctx context.Context) error { return w.e.completeJob(ctx, job) })
 		}
-		to = u.Email
+		to, name, user = u.Email, cmp.Or(u.Name, u.Email), u
+	}
+	if a.Template != "" {
+		vars := maps.Clone(a.Vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		vars["name"], vars["app"] = name, w.e.baseURL()+"/app"
+		subject, body, err := w.e.mail.render(w.e.mailLanguage(user), a.Template, vars)
+		if err != nil {
+			w.e.log.Warn("e-mail template not written; the plain notice goes instead", "template", a.Template, "error", err)
+		} else {
+			a.Subject, a.Body = subject, body
+		}
 	}
 	err := w.send(to, a, fmt.Sprintf("<%d.%d@mosaic>", job.ID, a.Instance))
 	if err == nil {

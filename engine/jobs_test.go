@@ -233,7 +233,7 @@ func (r *receiver) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 }
 
 func TestWebhooks(t *testing.T) {
-	enginetest.EachWith(t, enginetest.WithWorker, func(t *testing.T, app *enginetest.App) {
+	enginetest.EachWith(t, enginetest.WithReceiver, func(t *testing.T, app *enginetest.App) {
 		w := newWorld(t, app)
 		rcv := &receiver{failures: 2}
 		srv := httptest.NewServer(rcv)

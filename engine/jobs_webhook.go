@@ -41,11 +41,6 @@ type webhookWorker struct {
 	e *Engine
 }
 
-var webhookClient = &http.Client{Timeout: 15 * time.Second,
-	// note: a redirect could send the signed payload somewhere the flow's
-	// author never named.
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 func (w *webhookWorker) NextRetry(job *river.Job[flows.WebhookArgs]) time.Time {
 	return w.e.retryAfter(job.Attempt)
 }
@@ -75,17 +70,26 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[flows.WebhookAr
 
 // post sends one attempt; any answer but 2xx is a failure.
 func (w *webhookWorker) post(ctx context.Context, a flows.WebhookArgs) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(a.Payload))
+	return w.e.postSigned(ctx, a.URL, w.e.webhookSecret, a.Payload, map[string]string{HeaderDelivery: a.Delivery})
+}
+
+// postSigned posts body to url through the outbound guard, signed with
+// secret at the time of sending, with headers added; any answer but 2xx is
+// a failure.
+func (e *Engine) postSigned(ctx context.Context, url string, secret, body []byte, headers map[string]string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	ts := time.Now().Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Mosaic-Webhook/1")
-	req.Header.Set(HeaderDelivery, a.Delivery)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
-	req.Header.Set(HeaderSignature, SignWebhook(w.e.webhookSecret, ts, a.Payload))
-	res, err := webhookClient.Do(req)
+	req.Header.Set(HeaderSignature, SignWebhook(secret, ts, body))
+	res, err := e.outbound.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -22,10 +22,15 @@ func (e *Engine) jobWorkers() *river.Workers {
 		return rt.Resume(ctx, a)
 	}})
 	river.AddWorker(w, &flowJob[flows.ScheduleArgs]{e: e, run: func(ctx context.Context, _ *flows.Runtime, _ flows.ScheduleArgs) error {
-		return e.runSchedules(ctx, time.Now().UTC())
+		now := time.Now().UTC()
+		if err := e.forgetIdempotencyKeys(ctx, now); err != nil {
+			return err
+		}
+		return e.runSchedules(ctx, now)
 	}})
 	river.AddWorker(w, &webhookWorker{e: e})
 	river.AddWorker(w, &emailWorker{e: e})
+	river.AddWorker(w, &deliveryWorker{e: e})
 	return w
 }
 

@@ -52,9 +52,28 @@ func (e *Engine) signToken(g SignGrant) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return base64.RawURLEncoding.EncodeToString(body) + "." + base64.RawURLEncoding.EncodeToString(e.signMAC(body)), nil
+}
+
+func (e *Engine) signMAC(body []byte) []byte {
 	m := hmac.New(sha256.New, e.linkSecret)
 	m.Write(body)
-	return base64.RawURLEncoding.EncodeToString(body) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+	return m.Sum(nil)
+}
+
+// readToken returns the body of a token "body.mac" (both base64url) whose
+// MAC is mac(body); ok is false for anything else.
+func readToken(tok string, mac func(body []byte) []byte) (body []byte, ok bool) {
+	body64, mac64, found := strings.Cut(tok, ".")
+	if !found || len(tok) > 2048 {
+		return nil, false
+	}
+	body, err1 := base64.RawURLEncoding.DecodeString(body64)
+	sum, err2 := base64.RawURLEncoding.DecodeString(mac64)
+	if err1 != nil || err2 != nil || !hmac.Equal(sum, mac(body)) {
+		return nil, false
+	}
+	return body, true
 }
 
 // VerifySignToken reads a signed link's token: a forged, altered or
@@ -62,18 +81,8 @@ func (e *Engine) signToken(g SignGrant) (string, error) {
 func (e *Engine) VerifySignToken(tok string, now time.Time) (SignGrant, error) {
 	var g SignGrant
 	bad := fmt.Errorf("%w: this link is not valid; ask the sender for a new one", store.ErrForbidden)
-	body64, mac64, ok := strings.Cut(tok, ".")
-	if !ok || len(tok) > 2048 {
-		return g, bad
-	}
-	body, err1 := base64.RawURLEncoding.DecodeString(body64)
-	mac, err2 := base64.RawURLEncoding.DecodeString(mac64)
-	if err1 != nil || err2 != nil {
-		return g, bad
-	}
-	m := hmac.New(sha256.New, e.linkSecret)
-	m.Write(body)
-	if !hmac.Equal(mac, m.Sum(nil)) {
+	body, ok := readToken(tok, e.signMAC)
+	if !ok {
 		return g, bad
 	}
 	if err := json.Unmarshal(body, &g); err != nil {

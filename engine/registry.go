@@ -3,8 +3,10 @@ package engine
 import (
 	"sort"
 
+	"github.com/mosaic-lowcode/mosaic/documents"
 	"github.com/mosaic-lowcode/mosaic/flows"
 	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/portal"
 	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/reports"
 )
@@ -18,12 +20,56 @@ type Snapshot struct {
 	flows      map[string]*flows.Compiled
 	reports    map[string]*reports.Compiled
 	dashboards map[string]*reports.CompiledDashboard
+	portals    map[string]*portal.Compiled
+	documents  map[string]*documents.Compiled
 }
 
 func newSnapshot() *Snapshot {
 	return &Snapshot{forms: map[string]*forms.Compiled{}, roles: map[string]*rbac.CompiledRole{},
 		flows: map[string]*flows.Compiled{}, reports: map[string]*reports.Compiled{},
-		dashboards: map[string]*reports.CompiledDashboard{}}
+		dashboards: map[string]*reports.CompiledDashboard{}, portals: map[string]*portal.Compiled{},
+		documents: map[string]*documents.Compiled{}}
+}
+
+// Portal returns the live version of a portal.
+func (s *Snapshot) Portal(key string) (*portal.Compiled, bool) {
+	p, ok := s.portals[key]
+	return p, ok
+}
+
+// Portals lists the live portals ordered by key.
+func (s *Snapshot) Portals() []*portal.Compiled {
+	out := make([]*portal.Compiled, 0, len(s.portals))
+	for _, p := range s.portals {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// FlowForm returns the form a live flow runs on.
+func (s *Snapshot) FlowForm(key string) (string, bool) {
+	f, ok := s.flows[key]
+	if !ok {
+		return "", false
+	}
+	return f.Flow.Form, true
+}
+
+// Document returns the live version of a document template.
+func (s *Snapshot) Document(key string) (*documents.Compiled, bool) {
+	d, ok := s.documents[key]
+	return d, ok
+}
+
+// Documents lists the live document templates ordered by key.
+func (s *Snapshot) Documents() []*documents.Compiled {
+	out := make([]*documents.Compiled, 0, len(s.documents))
+	for _, d := range s.documents {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }
 
 // Report returns the live version of a report.
@@ -118,7 +164,15 @@ func (s *Snapshot) clone() *Snapshot {
 		roles:      make(map[string]*rbac.CompiledRole, len(s.roles)+1),
 		flows:      make(map[string]*flows.Compiled, len(s.flows)+1),
 		reports:    make(map[string]*reports.Compiled, len(s.reports)+1),
-		dashboards: make(map[string]*reports.CompiledDashboard, len(s.dashboards)+1)}
+		dashboards: make(map[string]*reports.CompiledDashboard, len(s.dashboards)+1),
+		portals:    make(map[string]*portal.Compiled, len(s.portals)+1),
+		documents:  make(map[string]*documents.Compiled, len(s.documents)+1)}
+	for k, v := range s.documents {
+		next.documents[k] = v
+	}
+	for k, v := range s.portals {
+		next.portals[k] = v
+	}
 	for k, v := range s.forms {
 		next.forms[k] = v
 	}
@@ -156,10 +210,33 @@ func (s *Snapshot) with(c *Checked) *Snapshot {
 	if c.Dashboard != nil {
 		next.dashboards[c.Key] = c.Dashboard
 	}
+	if c.Portal != nil {
+		next.portals[c.Key] = c.Portal
+	}
+	if c.Document != nil {
+		next.documents[c.Key] = c.Document
+	}
 	if c.Compiled != nil || c.Report != nil {
 		next.refreshReports()
 	}
+	if c.Compiled != nil {
+		next.refreshDocuments(c.Key)
+	}
 	return next
+}
+
+// refreshDocuments compiles again the document templates that print form
+// or a form it links to, so they read its new version; one that no longer
+// compiles stays as it was until it is published again.
+func (s *Snapshot) refreshDocuments(form string) {
+	for key, d := range s.documents {
+		if !d.Reads(form) {
+			continue
+		}
+		if fresh, err := documents.Compile(d.Template, d.Version, s); err == nil {
+			s.documents[key] = fresh
+		}
+	}
 }
 
 // refreshReports compiles again the reports that read a form published in
@@ -201,6 +278,28 @@ type formSet struct {
 	roles    map[string]bool
 	// reports compiled earlier in the batch, which dashboards may show.
 	reports map[string]*reports.Compiled
+	// flows compiled earlier in the batch, which portals may name.
+	flows map[string]*flows.Compiled
+	// documents compiled earlier in the batch (key → form), which flows
+	// may generate.
+	documents map[string]string
+}
+
+// FlowForm returns the form of a flow compiled in the batch, or a live one.
+func (f formSet) FlowForm(key string) (string, bool) {
+	if c, ok := f.flows[key]; ok {
+		return c.Flow.Form, true
+	}
+	return f.live.FlowForm(key)
+}
+
+// HasDocument reports whether document template key of form is in the
+// batch or live.
+func (f formSet) HasDocument(form, key string) bool {
+	if f.documents[key] == form && form != "" {
+		return true
+	}
+	return f.live.HasDocument(form, key)
 }
 
 func (f formSet) HasForm(key string) bool { return f.batch[key] || f.live.HasForm(key) }

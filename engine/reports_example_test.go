@@ -85,7 +85,7 @@ func TestExampleReports(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-		seeded, err := app.Engine.Seed(ctx, engine.SeedOptions{Orders: 1500, Seed: 3, Now: now})
+		seeded, err := app.Engine.Seed(ctx, engine.SeedOptions{Plan: enginetest.SeedPlan(t), Size: 1500, Seed: 3, Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,6 +271,14 @@ func TestExampleReports(t *testing.T) {
 		})
 
 		t.Run("approval time, pass rate and bottlenecks from the flows' tasks", func(t *testing.T) {
+			// note: the seed ran the approval flow on some orders; what the
+			// world adds is counted on top of that history.
+			before := map[string]any{"decided": int64(0), "approved": int64(0)}
+			for _, row := range runReport(t, app, admin, "operations_approval_time", nil).Rows {
+				if row.Values["flow"] == "order_approval" && row.Values["node"] == "sales_director_approval" {
+					before = row.Values
+				}
+			}
 			w := newWorld(t, app)
 			for range 3 {
 				id := w.order(t, "1000.00", "0")
@@ -283,8 +291,8 @@ func TestExampleReports(t *testing.T) {
 			for _, row := range res.Rows {
 				if row.Values["flow"] == "order_approval" && row.Values["node"] == "sales_director_approval" {
 					found = true
-					if row.Values["decided"] != int64(3) || row.Values["pass_rate"] != 1.0 {
-						t.Errorf("sales director step: %v", row.Values)
+					if row.Values["decided"].(int64)-before["decided"].(int64) != 3 || row.Values["approved"].(int64)-before["approved"].(int64) != 3 {
+						t.Errorf("sales director step: %v, before the world %v", row.Values, before)
 					}
 				}
 			}
@@ -292,23 +300,24 @@ func TestExampleReports(t *testing.T) {
 				t.Errorf("no row for the sales director's step: %v", res.Rows)
 			}
 			open := runReport(t, app, admin, "operations_bottlenecks", nil)
-			if len(open.Rows) != 1 || open.Rows[0].Values["assignee"] != w.sd.ID || open.Rows[0].Values["open"] != int64(1) {
+			mine := 0
+			for _, row := range open.Rows {
+				if row.Values["assignee"] == w.sd.ID {
+					mine++
+					if row.Values["open"] != int64(1) {
+						t.Errorf("the world's director has %v open tasks", row.Values["open"])
+					}
+				}
+			}
+			if mine != 1 {
 				t.Errorf("open tasks: %v", open.Rows)
 			}
 		})
 
+		// note: the world above added flow tasks of its own here;
+		// TestExampleDashboardsAfterSeed shows the seed alone is enough.
 		t.Run("every example dashboard runs whole for an admin", func(t *testing.T) {
-			for _, key := range []string{"sales", "finance", "delivery", "operations"} {
-				run, err := app.Engine.RunDashboard(ctx, admin, key, reports.DashboardRequest{})
-				if err != nil {
-					t.Fatalf("dashboard %s: %v", key, err)
-				}
-				for _, w := range run.Widgets {
-					if w.Err != nil || w.Result == nil {
-						t.Errorf("dashboard %s, widget %s: %v", key, w.Key, w.Err)
-					}
-				}
-			}
+			checkDashboards(t, app, admin)
 		})
 
 		t.Run("a rep's figures are their own orders only; margins are refused", func(t *testing.T) {

@@ -7,29 +7,31 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/expr-lang/expr"
 	"github.com/shopspring/decimal"
 
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
-// note: the seed makes demo data for the order-management example that
-// reads true on a dashboard: sales that grow and dip with the seasons,
-// regions and product lines with their own margins, a few large customers
-// and many small ones, discounts that sometimes need the general manager,
-// payments that come late in some regions. It writes through the record
-// store's bulk path, so formulas, defaults and rules hold as for any
-// record, and it is repeatable: the same options give the same data.
+// note: the seed runs an application's seed plan (seed_plan.go): users,
+// then each form in the plan's order, children right after their parents.
+// It writes through the record store's bulk path, so formulas, defaults
+// and rules hold as for any record, and it is repeatable: the same plan
+// and options give the same data.
 
 // SeedOptions sizes the demo data.
 type SeedOptions struct {
-	Orders int
+	Plan *SeedPlan
+	// Size is what the plan's counts read as n (the example: orders).
+	Size int
 	// Seed makes the data repeatable; zero is 1.
 	Seed uint64
-	// Now is the end of the two years the orders span; zero is today.
+	// Now is what the plan's dates are relative to; zero is today.
 	Now time.Time
 	// Progress, when set, is told what is being made.
 	Progress func(string)
@@ -42,36 +44,17 @@ type SeedReport struct {
 	Password string         `json:"password"`
 }
 
-// seedBatch is how many records one bulk insert takes.
+// seedBatch is how many top-level records one bulk insert takes.
 const seedBatch = 1000
 
-// regions of the example, with how much of the business each has and how
-// late its customers pay (days after the order).
-var seedRegions = []struct {
-	key          string
-	weight       float64
-	paymentDelay int
-}{
-	{"east", 0.32, 25}, {"north", 0.22, 38}, {"south", 0.2, 30}, {"west", 0.12, 55}, {"central", 0.14, 42},
-}
-
-var seedProductLines = []struct {
-	key    string
-	price  [2]int // unit price range, whole currency
-	margin float64
-}{
-	{"hardware", [2]int{800, 12000}, 0.18}, {"software", [2]int{500, 30000}, 0.62},
-	{"service", [2]int{200, 5000}, 0.41}, {"consulting", [2]int{1500, 20000}, 0.35},
-}
-
-var seedIndustries = []string{"manufacturing", "retail", "finance", "healthcare", "education", "government", "internet", "other"}
-
-// Seed fills the example's forms with generated records. The example must
-// be published; users made by the seed are sales reps (one or two per
-// region), so that a rep's dashboard shows their own rows.
+// Seed fills the application's forms as its plan says. The forms must be
+// published.
 func (e *Engine) Seed(ctx context.Context, o SeedOptions) (*SeedReport, error) {
-	if o.Orders < 1 || o.Orders > 10_000_000 {
-		return nil, fmt.Errorf("%w: orders must be from 1 to 10,000,000", store.ErrInvalid)
+	if o.Plan == nil {
+		return nil, fmt.Errorf("%w: a seed plan is required", store.ErrInvalid)
+	}
+	if o.Size < 1 || o.Size > 10_000_000 {
+		return nil, fmt.Errorf("%w: the size must be from 1 to 10,000,000", store.ErrInvalid)
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -82,428 +65,444 @@ func (e *Engine) Seed(ctx context.Context, o SeedOptions) (*SeedReport, error) {
 	if o.Progress == nil {
 		o.Progress = func(string) {}
 	}
-	g := &seeder{e: e, o: o, rnd: mrand.New(mrand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)),
-		rep: &SeedReport{Records: map[string]int{}}}
-	for _, key := range []string{"customer", "product", "order", "contract", "payment", "lead", "quote"} {
-		if _, err := e.Form(key); err != nil {
-			return nil, fmt.Errorf("the seed fills the order-management example; publish it first: %w", err)
-		}
+	progs, err := compileSeedPlan(o.Plan)
+	if err != nil {
+		return nil, err
 	}
-	steps := []func(context.Context) error{g.seedUsers, g.seedProducts, g.seedCustomers, g.seedLeads, g.seedOrders}
-	for _, step := range steps {
-		if err := step(ctx); err != nil {
+	r := &seedRun{e: e, o: o, progs: progs, rnd: mrand.New(mrand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)),
+		rep: &SeedReport{Records: map[string]int{}}, users: map[string][]any{}, kept: map[string][]map[string]any{},
+		pools: map[string][]int64{}, adds: map[seedAddKey]decimal.Decimal{}, compiled: map[string]*forms.Compiled{}}
+	if err := r.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.seedUsers(ctx); err != nil {
+		return nil, err
+	}
+	for i := range o.Plan.Forms {
+		if err := r.seedTop(ctx, fmt.Sprintf("/forms/%d", i), &o.Plan.Forms[i]); err != nil {
 			return nil, err
 		}
 	}
-	return g.rep, nil
+	if err := r.applyAdds(ctx); err != nil {
+		return nil, err
+	}
+	return r.rep, nil
 }
 
-type seeder struct {
-	e   *Engine
-	o   SeedOptions
-	rnd *mrand.Rand
-	rep *SeedReport
-
-	reps      map[string][]int64 // by region
-	products  []seedProduct
-	customers []seedCustomer
-	won       []int64 // accepted quotes, for orders to name
-}
-
-type seedProduct struct {
+type seedAddKey struct {
+	form, field string
 	id          int64
-	line        string
-	price, cost int64 // minor units
 }
 
-type seedCustomer struct {
-	id     int64
-	region string
-	weight float64
+type seedRun struct {
+	e        *Engine
+	o        SeedOptions
+	progs    seedProgram
+	rnd      *mrand.Rand
+	rep      *SeedReport
+	compiled map[string]*forms.Compiled
+
+	users map[string][]any            // user ids by group
+	kept  map[string][]map[string]any // records by form, with their id
+	pools map[string][]int64
+	adds  map[seedAddKey]decimal.Decimal
+	// flowsRun counts the flows started, by pointer of the plan's flow.
+	flowsRun map[string]int
+	// maxWeight caches record_weighted's largest weight by form and name.
+	maxWeight map[string]float64
+	vars      map[string]any
 }
 
-func (g *seeder) seedUsers(ctx context.Context) error {
+// check resolves every form and field the plan names, so a mistake is a
+// pointer before anything is written.
+func (r *seedRun) check(ctx context.Context) error {
+	var probs []forms.Problem
+	fail := func(path, code, format string, args ...any) {
+		probs = append(probs, forms.Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	var values func(at string, c *forms.Compiled, vs []SeedValue)
+	values = func(at string, c *forms.Compiled, vs []SeedValue) {
+		for i, v := range vs {
+			if v.Field == "" {
+				continue
+			}
+			f, ok := c.Field(v.Field)
+			if !ok {
+				fail(fmt.Sprintf("%s/%d/field", at, i), forms.CodeUnknownFieldRef, "form %s has no field %s", c.Form.Key, v.Field)
+				continue
+			}
+			if v.Rows != "" {
+				if f.Child == nil {
+					fail(fmt.Sprintf("%s/%d/rows", at, i), forms.CodeInvalidSetting, "%s is not a sub-table", v.Field)
+					continue
+				}
+				values(fmt.Sprintf("%s/%d/values", at, i), f.Child, v.Values)
+			}
+		}
+	}
+	var form func(at string, f *SeedForm)
+	form = func(at string, f *SeedForm) {
+		c, err := r.e.Form(f.Form)
+		if err != nil {
+			fail(at+"/form", forms.CodeUnknownTarget, "no published form %s", f.Form)
+			return
+		}
+		r.compiled[f.Form] = c
+		if _, ok := c.Field(f.Link); f.Link != "" && !ok {
+			fail(at+"/link", forms.CodeUnknownFieldRef, "form %s has no field %s", f.Form, f.Link)
+		}
+		values(at+"/values", c, f.Values)
+		values(at+"/after", c, f.After)
+		for i, a := range f.Add {
+			t, err := r.e.Form(a.Form)
+			if err != nil {
+				fail(fmt.Sprintf("%s/add/%d/form", at, i), forms.CodeUnknownTarget, "no published form %s", a.Form)
+				continue
+			}
+			r.compiled[a.Form] = t
+			if _, ok := t.Field(a.Field); !ok {
+				fail(fmt.Sprintf("%s/add/%d/field", at, i), forms.CodeUnknownFieldRef, "form %s has no field %s", a.Form, a.Field)
+			}
+		}
+		for i, fl := range f.Flows {
+			if _, err := r.e.LiveFlow(ctx, c, fl.Flow); err != nil {
+				fail(fmt.Sprintf("%s/flows/%d/flow", at, i), forms.CodeUnknownTarget, "no published flow %s of form %s", fl.Flow, f.Form)
+			}
+		}
+		for i := range f.Children {
+			form(fmt.Sprintf("%s/children/%d", at, i), &f.Children[i])
+		}
+	}
+	for i := range r.o.Plan.Forms {
+		form(fmt.Sprintf("/forms/%d", i), &r.o.Plan.Forms[i])
+	}
+	if len(probs) > 0 {
+		return &forms.ProblemList{Subject: "seed plan", Problems: probs}
+	}
+	return nil
+}
+
+func (r *seedRun) seedUsers(ctx context.Context) error {
 	b := make([]byte, 9)
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
-	g.rep.Password = hex.EncodeToString(b)
-	g.reps = map[string][]int64{}
-	for _, r := range seedRegions {
-		n := 1
-		if r.weight > 0.2 {
-			n = 2
-		}
-		for i := 1; i <= n; i++ {
-			email := fmt.Sprintf("rep.%s%d@example.com", r.key, i)
-			u, err := g.e.CreateUser(ctx, email, fmt.Sprintf("Rep %s %d", title(r.key), i), g.rep.Password, "sales_rep")
+	r.rep.Password = hex.EncodeToString(b)
+	for _, g := range r.o.Plan.Users {
+		for i := 1; i <= g.Count; i++ {
+			num := fmt.Sprint(i)
+			email := strings.ReplaceAll(g.Email, "{i}", num)
+			u, err := r.e.CreateUser(ctx, email, strings.ReplaceAll(g.Name, "{i}", num), r.rep.Password, g.Roles...)
 			if errors.Is(err, store.ErrConflict) {
-				existing, err := g.e.db.UserByEmail(ctx, email)
-				if err != nil {
+				if u, err = r.e.db.UserByEmail(ctx, email); err != nil {
 					return err
 				}
-				u = existing
 			} else if err != nil {
-				return err
+				return fmt.Errorf("seed user %s: %w", email, err)
 			}
-			g.reps[r.key] = append(g.reps[r.key], u.ID)
-			g.rep.Users = append(g.rep.Users, email)
+			r.users[g.Group] = append(r.users[g.Group], u.ID)
+			r.rep.Users = append(r.rep.Users, email)
 		}
 	}
 	return nil
 }
 
-func (g *seeder) seedProducts(ctx context.Context) error {
-	c, _ := g.e.Form("product")
-	var recs []forms.BulkRecord
-	for _, line := range seedProductLines {
-		for i := 1; i <= 12; i++ {
-			price := int64(line.price[0]+g.rnd.IntN(line.price[1]-line.price[0])) * 100
-			cost := int64(float64(price) * (1 - line.margin*(0.7+0.6*g.rnd.Float64())))
-			g.products = append(g.products, seedProduct{line: line.key, price: price, cost: cost})
-			recs = append(recs, forms.BulkRecord{At: g.o.Now.AddDate(-3, 0, 0), Input: map[string]any{
-				"sku": fmt.Sprintf("%s-%03d-%d", strings.ToUpper(line.key[:3]), i, g.o.Seed), "name": fmt.Sprintf("%s %d", title(line.key), i),
-				"product_line": line.key, "unit_price": money(price), "unit_cost": money(cost), "active": true,
-				"launched_on": g.o.Now.AddDate(-3, 0, -g.rnd.IntN(700)).Format(forms.DateLayout)}})
-		}
-	}
-	ids, err := g.e.records.CreateBulk(ctx, c, recs)
+// seedRec is one generated record waiting for its insert.
+type seedRec struct {
+	bulk     forms.BulkRecord
+	this     map[string]any
+	children [][]*seedRec // by child entry
+}
+
+// frame is what an expression sees besides the functions.
+type seedFrame struct {
+	i, k, count  int
+	at, parentAt time.Time
+	this, parent map[string]any
+	owner        map[string]any
+	children     map[string]any
+}
+
+func (r *seedRun) seedTop(ctx context.Context, at string, f *SeedForm) error {
+	n, err := r.evalInt(at+"/count", seedFrame{})
 	if err != nil {
-		return fmt.Errorf("products: %w", err)
+		return err
 	}
-	for i, id := range ids {
-		g.products[i].id = id
-	}
-	g.rep.Records["product"] += len(ids)
-	return nil
-}
-
-func (g *seeder) seedCustomers(ctx context.Context) error {
-	c, _ := g.e.Form("customer")
-	n := max(50, g.o.Orders/20)
-	g.o.Progress(fmt.Sprintf("%d customers", n))
+	r.o.Progress(fmt.Sprintf("%d %s", n, f.Form))
 	for start := 0; start < n; start += seedBatch {
-		var recs []forms.BulkRecord
-		var made []seedCustomer
+		if start > 0 && start%(50*seedBatch) == 0 {
+			r.o.Progress(fmt.Sprintf("%s %d of %d", f.Form, start, n))
+		}
+		var recs []*seedRec
 		for i := start; i < min(n, start+seedBatch); i++ {
-			region := g.region()
-			// note: a few customers buy a lot (Pareto), most a little.
-			weight := 1 / (1 + float64(i%97)) * (0.5 + g.rnd.Float64())
-			made = append(made, seedCustomer{region: region, weight: weight})
-			level := "C"
-			if weight > 0.3 {
-				level = "A"
-			} else if weight > 0.08 {
-				level = "B"
-			}
-			recs = append(recs, forms.BulkRecord{At: g.o.Now.AddDate(-2, 0, -g.rnd.IntN(90)), Input: map[string]any{
-				"name": fmt.Sprintf("Customer %d-%d", g.o.Seed, i+1), "region": region,
-				"industry": seedIndustries[g.rnd.IntN(len(seedIndustries))], "level": level,
-				"contact_name": fmt.Sprintf("Contact %d", i+1), "contact_email": fmt.Sprintf("buyer%d@customer%d.example", i+1, i+1),
-				"credit_limit": money(int64(50_000+g.rnd.IntN(450_000)) * 100)}})
-		}
-		ids, err := g.e.records.CreateBulk(ctx, c, recs)
-		if err != nil {
-			return fmt.Errorf("customers: %w", err)
-		}
-		for i, id := range ids {
-			made[i].id = id
-		}
-		g.customers = append(g.customers, made...)
-	}
-	g.rep.Records["customer"] += n
-	return nil
-}
-
-// leadStages are the stages leads end up in, with their shares: the
-// funnel narrows from lead to quote to order.
-var leadStages = []struct {
-	stage  string
-	share  float64
-	quoted bool
-}{
-	{"new", 0.15, false}, {"qualified", 0.2, false}, {"quoted", 0.15, true}, {"won", 0.28, true}, {"lost", 0.22, false},
-}
-
-func (g *seeder) seedLeads(ctx context.Context) error {
-	leads, _ := g.e.Form("lead")
-	quotes, _ := g.e.Form("quote")
-	n := max(20, g.o.Orders/4)
-	g.o.Progress(fmt.Sprintf("%d leads and their quotes", n))
-	sources := []string{"website", "website", "referral", "trade_show", "cold_call", "partner"}
-	for start := 0; start < n; start += seedBatch {
-		var ls []forms.BulkRecord
-		var quoted []string // the quote status each lead gets, "" for none
-		for i := start; i < min(n, start+seedBatch); i++ {
-			at := g.orderDate().AddDate(0, 0, -20)
-			cust := g.customer()
-			reps := g.reps[cust.region]
-			rep := reps[g.rnd.IntN(len(reps))]
-			stage, got := "new", ""
-			x := g.rnd.Float64()
-			for _, s := range leadStages {
-				if x < s.share {
-					stage = s.stage
-					if s.quoted {
-						got = map[string]string{"quoted": "sent", "won": "accepted"}[s.stage]
-					}
-					break
-				}
-				x -= s.share
-			}
-			if stage == "lost" && g.rnd.Float64() < 0.5 {
-				got = "rejected"
-			}
-			in := map[string]any{"company": fmt.Sprintf("Prospect %d-%d", g.o.Seed, i+1), "contact_email": fmt.Sprintf("info%d@prospect.example", i+1),
-				"source": sources[g.rnd.IntN(len(sources))], "region": cust.region, "stage": stage, "reached_quote": got != "",
-				"expected_amount": money(int64(5_000+g.rnd.IntN(200_000)) * 100), "sales_rep": rep}
-			if stage == "won" || stage == "lost" {
-				in["closed_on"] = at.AddDate(0, 0, 10+g.rnd.IntN(40)).Format(forms.DateLayout)
-			}
-			ls = append(ls, forms.BulkRecord{Actor: forms.Actor{ID: rep}, At: at, Input: in})
-			quoted = append(quoted, got)
-		}
-		ids, err := g.e.records.CreateBulk(ctx, leads, ls)
-		if err != nil {
-			return fmt.Errorf("leads: %w", err)
-		}
-		g.rep.Records["lead"] += len(ids)
-		var qs []forms.BulkRecord
-		for i, status := range quoted {
-			if status == "" {
-				continue
-			}
-			at := ls[i].At.AddDate(0, 0, 3+g.rnd.IntN(10))
-			qs = append(qs, forms.BulkRecord{Actor: ls[i].Actor, At: at, Input: map[string]any{"lead": ids[i],
-				"amount": ls[i].Input["expected_amount"], "status": status, "sales_rep": ls[i].Actor.ID,
-				"valid_until": at.AddDate(0, 1, 0).Format(forms.DateLayout)}})
-		}
-		qids, err := g.e.records.CreateBulk(ctx, quotes, qs)
-		if err != nil {
-			return fmt.Errorf("quotes: %w", err)
-		}
-		g.rep.Records["quote"] += len(qids)
-		for i, q := range qs {
-			if q.Input["status"] == "accepted" {
-				g.won = append(g.won, qids[i])
-			}
-		}
-	}
-	return nil
-}
-
-func (g *seeder) region() string {
-	x := g.rnd.Float64()
-	for _, r := range seedRegions {
-		if x < r.weight {
-			return r.key
-		}
-		x -= r.weight
-	}
-	return seedRegions[0].key
-}
-
-// customer picks a customer, the big ones more often.
-func (g *seeder) customer() seedCustomer {
-	for {
-		c := g.customers[g.rnd.IntN(len(g.customers))]
-		if g.rnd.Float64() < c.weight*3 || g.rnd.Float64() < 0.35 {
-			return c
-		}
-	}
-}
-
-// orderDate spreads orders over two years, growing and with a year-end
-// peak and a summer dip.
-func (g *seeder) orderDate() time.Time {
-	for {
-		days := g.rnd.IntN(730)
-		d := g.o.Now.AddDate(0, 0, -days)
-		growth := 0.6 + 0.4*float64(730-days)/730
-		season := 1.0
-		switch d.Month() {
-		case time.November, time.December:
-			season = 1.35
-		case time.July, time.August:
-			season = 0.75
-		}
-		if g.rnd.Float64() < growth*season/1.35 {
-			return time.Date(d.Year(), d.Month(), d.Day(), 9+g.rnd.IntN(9), g.rnd.IntN(60), 0, 0, time.UTC)
-		}
-	}
-}
-
-func (g *seeder) seedOrders(ctx context.Context) error {
-	c, _ := g.e.Form("order")
-	contracts, _ := g.e.Form("contract")
-	payments, _ := g.e.Form("payment")
-	for start := 0; start < g.o.Orders; start += seedBatch {
-		if start%(50*seedBatch) == 0 {
-			g.o.Progress(fmt.Sprintf("orders %d–%d of %d", start+1, min(g.o.Orders, start+50*seedBatch), g.o.Orders))
-		}
-		var recs []forms.BulkRecord
-		var plans []orderPlan
-		for range min(seedBatch, g.o.Orders-start) {
-			rec, plan, err := g.order(c)
+			rec, err := r.generate(at, f, seedFrame{i: i, k: i, count: n})
 			if err != nil {
 				return err
 			}
-			recs, plans = append(recs, rec), append(plans, plan)
-		}
-		ids, err := g.e.records.CreateBulk(ctx, c, recs)
-		if err != nil {
-			return fmt.Errorf("orders: %w", err)
-		}
-		var cs, ps []forms.BulkRecord
-		for i, plan := range plans {
-			if plan.contract != nil && contracts != nil {
-				plan.contract.Input["sales_order"] = ids[i]
-				cs = append(cs, *plan.contract)
-			}
-			if payments != nil {
-				for _, p := range plan.payments {
-					p.Input["sales_order"] = ids[i]
-					ps = append(ps, p)
-				}
+			if rec != nil {
+				recs = append(recs, rec)
 			}
 		}
-		if err := g.bulk(ctx, contracts, cs); err != nil {
-			return err
-		}
-		if err := g.bulk(ctx, payments, ps); err != nil {
+		if err := r.insert(ctx, at, f, recs); err != nil {
 			return err
 		}
 	}
-	g.rep.Records["order"] += g.o.Orders
 	return nil
 }
 
-func (g *seeder) bulk(ctx context.Context, c *forms.Compiled, recs []forms.BulkRecord) error {
-	if c == nil || len(recs) == 0 {
+// generate makes one record and, in memory, its children; nil when the
+// plan skips it.
+func (r *seedRun) generate(at string, f *SeedForm, fr seedFrame) (*seedRec, error) {
+	fr.this, fr.children = map[string]any{}, map[string]any{}
+	when, err := r.eval(at+"/at", fr)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := when.(time.Time)
+	if !ok {
+		return nil, fmt.Errorf("%s: at gave %T, want a time", at, when)
+	}
+	fr.at = t
+	if f.Skip != "" {
+		skip, err := r.eval(at+"/skip", fr)
+		if err != nil {
+			return nil, err
+		}
+		if skip == true {
+			return nil, nil
+		}
+	}
+	rec := &seedRec{bulk: forms.BulkRecord{At: t, Input: map[string]any{}}, this: fr.this}
+	if err := r.values(at+"/values", f.Values, fr, rec.bulk.Input); err != nil {
+		return nil, err
+	}
+	// note: the actor comes after the values, so that it can be the
+	// record's own sales rep.
+	if f.Actor != "" {
+		a, err := r.eval(at+"/actor", fr)
+		if err != nil {
+			return nil, err
+		}
+		id, _ := seedInt(a)
+		rec.bulk.Actor = forms.Actor{ID: id}
+	}
+	if len(f.Children) > 0 || len(f.After) > 0 || len(f.Add) > 0 {
+		// note: children and totals read the formulas too (an order's
+		// amount), so the record is computed as the store will.
+		c := r.compiled[f.Form]
+		got, err := c.Validate(forms.Write{Input: rec.bulk.Input, Actor: rec.bulk.Actor, Trusted: true})
+		if err != nil {
+			return nil, fmt.Errorf("%s: generated %s: %w", at, f.Form, err)
+		}
+		for k, v := range got {
+			if _, set := fr.this[k]; !set {
+				fr.this[k] = seedPlain(v)
+			}
+		}
+	}
+	for ci := range f.Children {
+		ch := &f.Children[ci]
+		cat := fmt.Sprintf("%s/children/%d", at, ci)
+		pf := seedFrame{i: fr.i, parent: fr.this, parentAt: fr.at}
+		n, err := r.evalInt(cat+"/count", pf)
+		if err != nil {
+			return nil, err
+		}
+		var made []*seedRec
+		var these []any
+		for k := range n {
+			pf.k, pf.count = k, n
+			c, err := r.generate(cat, ch, pf)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				made = append(made, c)
+				these = append(these, c.this)
+			}
+		}
+		rec.children = append(rec.children, made)
+		fr.children[ch.Form] = these
+	}
+	if err := r.values(at+"/after", f.After, fr, rec.bulk.Input); err != nil {
+		return nil, err
+	}
+	for ai, a := range f.Add {
+		p := fmt.Sprintf("%s/add/%d", at, ai)
+		idv, err := r.eval(p+"/id", fr)
+		if err != nil {
+			return nil, err
+		}
+		id, ok := seedInt(idv)
+		if !ok {
+			continue
+		}
+		v, err := r.eval(p+"/expr", fr)
+		if err != nil {
+			return nil, err
+		}
+		d, ok := seedDecimal(v)
+		if !ok {
+			return nil, fmt.Errorf("%s/expr: gave %T, want a number", p, v)
+		}
+		key := seedAddKey{form: a.Form, field: a.Field, id: id}
+		r.adds[key] = r.adds[key].Add(d)
+	}
+	return rec, nil
+}
+
+// values evaluates vs in order into in (fields) and frame.this (fields and
+// lets); a field whose expression gives nil is left unset.
+func (r *seedRun) values(at string, vs []SeedValue, fr seedFrame, in map[string]any) error {
+	for i, v := range vs {
+		p := fmt.Sprintf("%s/%d", at, i)
+		var val any
+		if v.Rows != "" {
+			n, err := r.evalInt(p+"/rows", fr)
+			if err != nil {
+				return err
+			}
+			rows := make([]any, 0, n)
+			for k := range n {
+				row := map[string]any{}
+				rf := fr
+				rf.this, rf.owner, rf.k, rf.count = map[string]any{}, fr.this, k, n
+				if err := r.values(p+"/values", v.Values, rf, row); err != nil {
+					return err
+				}
+				rows = append(rows, row)
+			}
+			val = rows
+		} else {
+			var err error
+			if val, err = r.eval(p+"/expr", fr); err != nil {
+				return err
+			}
+		}
+		if v.Let != "" {
+			fr.this[v.Let] = val
+			continue
+		}
+		if val == nil {
+			continue
+		}
+		if t, ok := val.(time.Time); ok {
+			val = t.Format(forms.DateLayout)
+		}
+		fr.this[v.Field] = val
+		in[v.Field] = val
+	}
+	return nil
+}
+
+// insert writes recs, then their children with the parents' ids.
+func (r *seedRun) insert(ctx context.Context, at string, f *SeedForm, recs []*seedRec) error {
+	if len(recs) == 0 {
 		return nil
 	}
-	if _, err := g.e.records.CreateBulk(ctx, c, recs); err != nil {
-		return fmt.Errorf("%s: %w", c.Form.Key, err)
+	c := r.compiled[f.Form]
+	bulk := make([]forms.BulkRecord, len(recs))
+	for i, rec := range recs {
+		bulk[i] = rec.bulk
 	}
-	g.rep.Records[c.Form.Key] += len(recs)
+	ids, err := r.e.records.CreateBulk(ctx, c, bulk)
+	if err != nil {
+		return fmt.Errorf("%s (%s): %w", at, f.Form, err)
+	}
+	r.rep.Records[f.Form] += len(ids)
+	for i, rec := range recs {
+		rec.this["id"] = ids[i]
+		if f.Keep {
+			r.kept[f.Form] = append(r.kept[f.Form], rec.this)
+		}
+		if f.Pool != "" {
+			ok := true
+			if f.PoolWhen != "" {
+				v, err := r.eval(at+"/pool_when", seedFrame{this: rec.this, at: rec.bulk.At})
+				if err != nil {
+					return err
+				}
+				ok = v == true
+			}
+			if ok {
+				r.pools[f.Pool] = append(r.pools[f.Pool], ids[i])
+			}
+		}
+	}
+	if err := r.runFlows(ctx, at, f, recs); err != nil {
+		return err
+	}
+	for ci := range f.Children {
+		ch := &f.Children[ci]
+		var kids []*seedRec
+		for i, rec := range recs {
+			for _, kid := range rec.children[ci] {
+				kid.bulk.Input[ch.Link] = ids[i]
+				kid.this[ch.Link] = ids[i]
+				kids = append(kids, kid)
+			}
+		}
+		if err := r.insert(ctx, fmt.Sprintf("%s/children/%d", at, ci), ch, kids); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// orderPlan is what comes with an order: its contract and its payments.
-type orderPlan struct {
-	contract *forms.BulkRecord
-	payments []forms.BulkRecord
+// applyAdds writes the running totals, in a stable order.
+func (r *seedRun) applyAdds(ctx context.Context) error {
+	keys := make([]seedAddKey, 0, len(r.adds))
+	for k := range r.adds {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.form != b.form {
+			return a.form < b.form
+		}
+		if a.id != b.id {
+			return a.id < b.id
+		}
+		return a.field < b.field
+	})
+	for _, k := range keys {
+		c := r.compiled[k.form]
+		in := map[string]any{k.field: r.adds[k].StringFixed(2)}
+		if _, err := r.e.records.Update(ctx, c, k.id, 0, forms.Write{Input: in, Trusted: true}); err != nil {
+			return fmt.Errorf("seed total %s of %s %d: %w", k.field, k.form, k.id, err)
+		}
+	}
+	return nil
 }
 
-func (g *seeder) order(c *forms.Compiled) (forms.BulkRecord, orderPlan, error) {
-	cust := g.customer()
-	at := g.orderDate()
-	reps := g.reps[cust.region]
-	rep := reps[g.rnd.IntN(len(reps))]
-	var items []any
-	for range 1 + g.rnd.IntN(4) {
-		p := g.products[g.rnd.IntN(len(g.products))]
-		price := p.price * int64(90+g.rnd.IntN(21)) / 100
-		items = append(items, map[string]any{"product": p.id, "qty": int64(1 + g.rnd.IntN(12)),
-			"unit_price": money(price), "unit_cost": money(p.cost)})
+func (r *seedRun) eval(path string, fr seedFrame) (any, error) {
+	prog := r.progs[path]
+	if prog == nil {
+		return nil, fmt.Errorf("%s: no compiled expression", path)
 	}
-	discount := []string{"0", "0", "0.05", "0.1", "0.15", "0.2", "0.25"}[g.rnd.IntN(7)]
-	status := "approved"
-	switch x := g.rnd.Float64(); {
-	case at.After(g.o.Now.AddDate(0, 0, -10)) && x < 0.5:
-		status = "submitted"
-	case x < 0.08:
-		status = "draft"
-	case x < 0.16:
-		status = "rejected"
-	case x < 0.2:
-		status = "cancelled"
+	env := r.vars
+	if env == nil {
+		env = r.env()
+		r.vars = env
 	}
-	typ := "standard"
-	in := map[string]any{"customer": cust.id, "order_date": at.Format(forms.DateLayout), "region": cust.region,
-		"sales_rep": rep, "discount": discount, "currency": "CNY", "status": status, "items": items}
-	switch x := g.rnd.Float64(); {
-	case x < 0.1:
-		typ = "urgent"
-		in["delivery_date"] = at.AddDate(0, 0, 3+g.rnd.IntN(10)).Format(forms.DateLayout)
-	case x < 0.25:
-		typ = "framework"
-	}
-	in["type"] = typ
-	if len(g.won) > 0 && g.rnd.Float64() < 0.3 {
-		in["quote"], g.won = g.won[len(g.won)-1], g.won[:len(g.won)-1]
-	}
-	actor := forms.Actor{ID: rep}
-	plan, err := g.planAfter(c, in, actor, cust, at, status)
-	return forms.BulkRecord{Actor: actor, At: at, Input: in}, plan, err
-}
-
-// planAfter decides, for an approved order, its contract and payments:
-// most are paid in full, some in part, some not yet, each region at its
-// own pace. The order's received amount is the sum of its payments.
-func (g *seeder) planAfter(c *forms.Compiled, in map[string]any, actor forms.Actor, cust seedCustomer, at time.Time, status string) (orderPlan, error) {
-	var plan orderPlan
-	if status != "approved" {
-		return plan, nil
-	}
-	rec, err := c.Validate(forms.Write{Input: in, Actor: actor, Trusted: true})
+	env["i"], env["k"], env["count"] = fr.i, fr.k, fr.count
+	env["at"], env["parent_at"] = fr.at, fr.parentAt
+	env["this"], env["parent"], env["owner"], env["children"] = fr.this, fr.parent, fr.owner, fr.children
+	v, err := expr.Run(prog, env)
 	if err != nil {
-		return plan, fmt.Errorf("generated order: %w", err)
+		return nil, fmt.Errorf("seed plan %s: %w", path, err)
 	}
-	amount, _ := rec["amount"].(decimal.Decimal)
-	signed := at.AddDate(0, 0, 2+g.rnd.IntN(12))
-	if amount.GreaterThan(decimal.NewFromInt(50_000)) || g.rnd.Float64() < 0.4 {
-		cs := "signed"
-		if signed.After(g.o.Now) {
-			cs = "approved"
-		}
-		ci := map[string]any{"title": fmt.Sprintf("Contract for customer %d", cust.id), "customer": cust.id,
-			"sales_rep": actor.ID, "amount": amount.StringFixed(2), "currency": "CNY", "status": cs,
-			"contact_email": fmt.Sprintf("buyer%d@customer.example", cust.id),
-			"start_date":    at.Format(forms.DateLayout), "end_date": at.AddDate(1, 0, 0).Format(forms.DateLayout)}
-		if cs == "signed" {
-			ci["signed_date"] = signed.Format(forms.DateLayout)
-		}
-		plan.contract = &forms.BulkRecord{Actor: actor, At: at.Add(time.Hour), Input: ci}
-	}
-	delay := 30
-	for _, r := range seedRegions {
-		if r.key == cust.region {
-			delay = r.paymentDelay
-		}
-	}
-	share := decimal.NewFromInt(1)
-	switch x := g.rnd.Float64(); {
-	case x < 0.12:
-		return plan, nil
-	case x < 0.27:
-		share = decimal.NewFromFloat(0.5)
-	}
-	due := amount.Mul(share).Round(2)
-	parts := []decimal.Decimal{due}
-	if g.rnd.Float64() < 0.4 && due.GreaterThan(decimal.NewFromInt(100)) {
-		first := due.Mul(decimal.NewFromFloat(0.6)).Round(2)
-		parts = []decimal.Decimal{first, due.Sub(first)}
-	}
-	received := decimal.Zero
-	for i, part := range parts {
-		on := at.AddDate(0, 0, delay/2+g.rnd.IntN(delay)+i*20)
-		if on.After(g.o.Now) {
-			break
-		}
-		received = received.Add(part)
-		plan.payments = append(plan.payments, forms.BulkRecord{Actor: actor, At: on, Input: map[string]any{
-			"amount": part.StringFixed(2), "currency": "CNY", "received_on": on.Format(forms.DateLayout),
-			"method":    []string{"bank_transfer", "bank_transfer", "acceptance_bill", "online"}[g.rnd.IntN(4)],
-			"reference": fmt.Sprintf("TX%d%04d", on.Unix(), g.rnd.IntN(10000)), "status": "confirmed",
-			"days_to_pay": int64(on.Truncate(24*time.Hour).Sub(at.Truncate(24*time.Hour)).Hours() / 24)}})
-	}
-	in["received_amount"] = received.StringFixed(2)
-	return plan, nil
+	return v, nil
 }
 
-// money renders minor units as the decimal text the forms take.
-func money(minor int64) string { return fmt.Sprintf("%d.%02d", minor/100, minor%100) }
-
-// title capitalises an ASCII key for a display name.
-func title(key string) string { return strings.ToUpper(key[:1]) + key[1:] }
+func (r *seedRun) evalInt(path string, fr seedFrame) (int, error) {
+	v, err := r.eval(path, fr)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := seedInt(v)
+	if !ok || n < 0 {
+		return 0, fmt.Errorf("seed plan %s: gave %v, want a count", path, v)
+	}
+	return int(n), nil
+}

@@ -17,7 +17,7 @@ func TestSeed(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-		rep, err := app.Engine.Seed(ctx, engine.SeedOptions{Orders: 2500, Seed: 7, Now: now})
+		rep, err := app.Engine.Seed(ctx, engine.SeedOptions{Plan: enginetest.SeedPlan(t), Size: 2500, Seed: 7, Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestSeed(t *testing.T) {
 
 		t.Run("the same seed makes the same data", func(t *testing.T) {
 			again := enginetest.New(t, app.Engine.DB().Dialect())
-			if _, err := again.Engine.Seed(ctx, engine.SeedOptions{Orders: 2500, Seed: 7, Now: now}); err != nil {
+			if _, err := again.Engine.Seed(ctx, engine.SeedOptions{Plan: enginetest.SeedPlan(t), Size: 2500, Seed: 7, Now: now}); err != nil {
 				t.Fatal(err)
 			}
 			a, _ := again.Engine.Form("order")

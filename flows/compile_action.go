@@ -18,15 +18,23 @@ const (
 	ActionUpdateRecord = "update_record"
 	ActionNotify       = "notify"
 	ActionWebhook      = "webhook"
+	// ActionGenerateDocument prints the record with a document template and
+	// attaches the PDF to it (a contract, once approved).
+	ActionGenerateDocument = "generate_document"
+	// ActionConvert creates a record of form by one of its conversions
+	// from the flow's record (a quote accepted becomes an order).
+	ActionConvert = "convert"
 )
 
 // actionSettings lists the settings each action type uses.
 var actionSettings = map[string]struct{ allowed, required []string }{
-	ActionSetFields:    {[]string{"set"}, []string{"set"}},
-	ActionCreateRecord: {[]string{"set", "form"}, []string{"set", "form"}},
-	ActionUpdateRecord: {[]string{"set", "form", "record"}, []string{"set", "form", "record"}},
-	ActionNotify:       {[]string{"to", "message", "email", "link"}, []string{"message"}},
-	ActionWebhook:      {[]string{"url"}, []string{"url"}},
+	ActionSetFields:        {[]string{"set"}, []string{"set"}},
+	ActionCreateRecord:     {[]string{"set", "form"}, []string{"set", "form"}},
+	ActionUpdateRecord:     {[]string{"set", "form", "record"}, []string{"set", "form", "record"}},
+	ActionNotify:           {[]string{"to", "message", "email", "link", "template"}, []string{"message"}},
+	ActionWebhook:          {[]string{"url"}, []string{"url"}},
+	ActionGenerateDocument: {[]string{"document"}, []string{"document"}},
+	ActionConvert:          {[]string{"form", "conversion"}, []string{"form", "conversion"}},
 }
 
 // caction is a compiled action.
@@ -35,6 +43,7 @@ type caction struct {
 	target  *forms.Compiled // the form whose record set_fields, create or update write
 	set     []setter        // by field key
 	record  *vm.Program     // of update_record: the id of the record to update
+	convert *forms.CConversion
 	to      []cassignee
 	email   *vm.Program // of notify: addresses outside Mosaic
 	message template
@@ -57,12 +66,12 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 	ca := caction{Action: a}
 	spec, ok := actionSettings[a.Type]
 	if !ok {
-		c.add(path+"/type", forms.CodeInvalidSetting, "unknown action type %q; use set_fields, create_record, update_record, notify or webhook", a.Type)
+		c.add(path+"/type", forms.CodeInvalidSetting, "unknown action type %q; use set_fields, create_record, update_record, notify, webhook, generate_document or convert", a.Type)
 		return ca
 	}
 	has := map[string]bool{"set": len(a.Set) > 0, "form": a.Form != "", "record": a.Record != "",
 		"to": len(a.To) > 0, "message": a.Message != "", "url": a.URL != "",
-		"email": a.Email != "", "link": a.Link != ""}
+		"email": a.Email != "", "link": a.Link != "", "template": a.Template != "", "document": a.Document != "", "conversion": a.Conversion != ""}
 	for _, s := range spec.required {
 		if !has[s] {
 			c.add(path+"/"+s, CodeMissingSetting, "a %s action needs %s", a.Type, s)
@@ -94,9 +103,28 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 		if a.Link != "" && a.Link != LinkSign {
 			c.add(path+"/link", forms.CodeInvalidSetting, "unknown link %q; the only link is sign", a.Link)
 		}
+		if a.Template != "" && !slices.Contains(NotifyTemplates, a.Template) {
+			c.add(path+"/template", forms.CodeInvalidSetting, "unknown e-mail template %q; use %s", a.Template, strings.Join(NotifyTemplates, " or "))
+		}
 		ca.message = c.compileTemplate(path+"/message", a.Message)
 	case ActionWebhook:
 		c.checkURL(a.URL, path+"/url")
+	case ActionConvert:
+		if target := c.targetForm(a.Form, path+"/form"); target != nil && a.Conversion != "" {
+			cv, ok := target.Conversion(a.Conversion)
+			switch {
+			case !ok:
+				c.add(path+"/conversion", forms.CodeUnknownTarget, "form %s has no conversion %q", a.Form, a.Conversion)
+			case c.form != nil && cv.From != c.form.Form.Key:
+				c.add(path+"/conversion", forms.CodeInvalidSetting, "conversion %q converts %s records, not %s", a.Conversion, cv.From, c.form.Form.Key)
+			default:
+				ca.convert = cv
+			}
+		}
+	case ActionGenerateDocument:
+		if docs, ok := c.forms.(DocumentLookup); ok && a.Document != "" && c.form != nil && !docs.HasDocument(c.form.Form.Key, a.Document) {
+			c.add(path+"/document", forms.CodeUnknownTarget, "there is no published document template %q of form %s", a.Document, c.form.Form.Key)
+		}
 	}
 	if ca.target != nil {
 		ca.set = c.compileSet(ca.target, a.Set, path+"/set", a.Type)
@@ -105,6 +133,12 @@ func (c *compiler) compileAction(a *Action, path string) caction {
 		ca.readsTarget = ca.readsTarget || (a.Type == ActionUpdateRecord && readsTarget(s.prog))
 	}
 	return ca
+}
+
+// DocumentLookup, when the form lookup has it, tells which document
+// templates exist, so generate_document actions are checked at publish.
+type DocumentLookup interface {
+	HasDocument(form, key string) bool
 }
 
 func (c *compiler) targetForm(key, path string) *forms.Compiled {

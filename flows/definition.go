@@ -112,7 +112,8 @@ type Deadline struct {
 
 // Action is one thing an action node does.
 type Action struct {
-	// Type is set_fields, create_record, update_record, notify or webhook.
+	// Type is set_fields, create_record, update_record, notify, webhook,
+	// generate_document or convert.
 	Type string `json:"type"`
 	// Set maps fields (of the record, or of the created/updated record) to
 	// expressions over the flow's record. Those of update_record also read
@@ -134,8 +135,17 @@ type Action struct {
 	// the recipient to sign the record, without an account, until it
 	// expires.
 	Link string `json:"link,omitempty"`
+	// Template names the e-mail template a notify action's copies are
+	// written with (notice, ticket_update); empty is notice.
+	Template string `json:"template,omitempty"`
 	// URL of a webhook; the payload is signed with the flow's secret.
 	URL string `json:"url,omitempty"`
+	// Document is the document template a generate_document action prints
+	// the record with.
+	Document string `json:"document,omitempty"`
+	// Conversion is the conversion of Form a convert action runs on the
+	// flow's record.
+	Conversion string `json:"conversion,omitempty"`
 }
 
 // Wait pauses a path for a duration (see ParseDuration), until a date

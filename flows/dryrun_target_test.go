@@ -57,10 +57,13 @@ func TestDryRunUpdateReadsItsTarget(t *testing.T) {
 		stopped string
 	}{
 		{"the order as it is", readingResolver{newResolver(), map[int64]forms.Record{
-			5: {"id": int64(5), "received_amount": decimal.RequireFromString("1000.20")}}}, "received_amount = 1300.30", ""},
-		{"an order nothing was received for yet", readingResolver{newResolver(), map[int64]forms.Record{5: {"id": int64(5)}}},
+			5: {"id": int64(5), "customer": int64(9), "received_amount": decimal.RequireFromString("1000.20")},
+			9: {"id": int64(9), "receivables": decimal.RequireFromString("5000.00")}}}, "received_amount = 1300.30", ""},
+		{"an order nothing was received for yet", readingResolver{newResolver(), map[int64]forms.Record{5: {"id": int64(5), "customer": int64(9)}, 9: {"id": int64(9)}}},
 			"received_amount = 300.10", ""},
-		{"a resolver that reads no records: an empty order", newResolver(), "received_amount = 300.10", ""},
+		// note: without the order, its customer (whose receivables the
+		// payment lowers next) is unknown, and the dry run says so.
+		{"a resolver that reads no records: an empty order", newResolver(), "received_amount = 300.10", "is not a record id"},
 		{"an order that does not exist", readingResolver{newResolver(), nil}, "no update of order 5", "there is no order record 5"},
 	}
 	for _, sc := range scenarios {

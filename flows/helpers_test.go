@@ -29,7 +29,7 @@ func (l *lookup) HasRole(key string) bool                 { return l.roles[key] 
 func exampleLookup(t testing.TB) *lookup {
 	t.Helper()
 	l := &lookup{forms: map[string]*forms.Compiled{}, roles: map[string]bool{}}
-	for _, key := range []string{"customer", "product", "lead", "quote", "order", "contract", "payment"} {
+	for _, key := range []string{"customer", "product", "lead", "quote", "order", "contract", "payment", "delivery_project", "service_ticket"} {
 		raw, err := os.ReadFile(filepath.Join(exampleDir, "forms", key+".json"))
 		if err != nil {
 			t.Fatalf("read form %s: %v", key, err)

@@ -76,13 +76,31 @@ type WebhookArgs struct {
 func (WebhookArgs) Kind() string { return "flow_webhook" }
 
 // EmailArgs is the e-mail copy of one notice, to a user or an address.
+// With a Template, the engine writes the message from that template in the
+// recipient's language, filled with Vars; Subject and Body are then what
+// is sent when the template cannot be read.
 type EmailArgs struct {
-	Instance int64  `json:"instance"`
-	User     int64  `json:"user,omitempty"`
-	Address  string `json:"address,omitempty"`
-	Subject  string `json:"subject"`
-	Body     string `json:"body"`
+	Instance int64             `json:"instance"`
+	User     int64             `json:"user,omitempty"`
+	Address  string            `json:"address,omitempty"`
+	Subject  string            `json:"subject"`
+	Body     string            `json:"body"`
+	Template string            `json:"template,omitempty"`
+	Vars     map[string]string `json:"vars,omitempty"`
 }
+
+// E-mail templates the runtime writes with.
+const (
+	TemplateTaskAssigned    = "task_assigned"
+	TemplateDecisionMade    = "decision_made"
+	TemplateESignInvitation = "esign_invitation"
+	TemplateTicketUpdate    = "ticket_update"
+	TemplateNotice          = "notice"
+)
+
+// NotifyTemplates are the templates a notify action may name for its
+// e-mail copies.
+var NotifyTemplates = []string{TemplateNotice, TemplateTicketUpdate}
 
 // Kind names the job.
 func (EmailArgs) Kind() string { return "flow_email" }

@@ -67,11 +67,23 @@ type Deps struct {
 	Jobs      Jobs
 	// Links makes the signed links notices may carry; nil leaves them out.
 	Links Links
+	// Documents prints records for generate_document actions; nil makes
+	// them fail.
+	Documents Documents
+	// Events hears decisions and ends in their transaction; nil tells no one.
+	Events Events
 	// Poll is how often a wait for a condition checks it again (it is also
 	// checked whenever the record changes); zero is a minute.
 	Poll time.Duration
 	// Now is the clock; nil is time.Now in UTC.
 	Now func() time.Time
+}
+
+// Documents prints a record with a document template and attaches the PDF
+// to it, in the transaction of ctx; it returns the record as stored after,
+// and the file's id and SHA-256.
+type Documents interface {
+	Generate(ctx context.Context, c *forms.Compiled, key string, rec forms.Record, actor forms.Actor) (forms.Record, string, string, error)
 }
 
 // Runtime runs flow instances: it starts them, routes them through their

@@ -53,9 +53,29 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if len(a.to) == 0 {
 			return "", nil
 		}
-		return "", t.notify(p, n, to, msg, notes)
+		return "", t.notify(p, n, to, msg, notes, a.Template)
 	case ActionWebhook:
 		return "", t.webhook(n, i, a)
+	case ActionConvert:
+		input, err := a.convert.Input(t.rec, t.writer())
+		if err != nil {
+			return err.Error(), nil
+		}
+		rec, err := t.r.deps.Records.Create(t.ctx, a.convert.Target, forms.Write{Input: input, Actor: t.submitter, Trusted: true})
+		if bad, err := dataFailure(err); bad != "" || err != nil {
+			return bad, err
+		}
+		t.engineStep(n.ID, StepAction, 0, "", map[string]any{"action": a.Type, "index": i, "form": a.Form, "conversion": a.Conversion, "record": rec.ID()})
+	case ActionGenerateDocument:
+		if t.r.deps.Documents == nil {
+			return "documents cannot be generated here", nil
+		}
+		rec, file, sum, err := t.r.deps.Documents.Generate(t.ctx, t.cf.Form, a.Document, t.rec, t.writer())
+		if bad, err := dataFailure(err); bad != "" || err != nil {
+			return bad, err
+		}
+		t.rec = rec
+		t.engineStep(n.ID, StepAction, 0, "", map[string]any{"action": a.Type, "index": i, "document": a.Document, "file": file, "sha256": sum})
 	case ActionSetFields:
 		input, bad := t.mapped(a, env)
 		if bad != "" {

@@ -218,6 +218,9 @@ func (t *transition) saveTasks(n *cnode, tasks []*store.FlowTask, who []assignme
 	if err := t.r.db.CreateFlowTasks(t.ctx, tasks); err != nil {
 		return err
 	}
+	if err := t.mailTasks(n, tasks); err != nil {
+		return err
+	}
 	t.tasks = append(t.tasks, tasks...)
 	for i, task := range tasks {
 		data := map[string]any{"assignee": task.AssigneeID, "state": task.State}
@@ -247,15 +250,16 @@ func (t *transition) enterCC(p *path, n *cnode) error {
 	if err != nil {
 		return err
 	}
-	if err := t.notify(p, n, ids, "", notes); err != nil {
+	if err := t.notify(p, n, ids, "", notes, ""); err != nil {
 		return err
 	}
 	p.Node = n.Next
 	return nil
 }
 
-// notify creates notices for users at node n with message.
-func (t *transition) notify(p *path, n *cnode, users []int64, message string, notes []string) error {
+// notify creates notices for users at node n with message; their e-mail
+// copies are written with template tmpl (empty: notice).
+func (t *transition) notify(p *path, n *cnode, users []int64, message string, notes []string, tmpl string) error {
 	tasks := make([]*store.FlowTask, len(users))
 	who := make([]assignment, len(users))
 	for i, u := range users {
@@ -266,7 +270,7 @@ func (t *transition) notify(p *path, n *cnode, users []int64, message string, no
 		return err
 	}
 	data := map[string]any{"to": users}
-	if err := t.mail(n, users, message, data); err != nil {
+	if err := t.mail(n, users, message, tmpl, data); err != nil {
 		return err
 	}
 	if message != "" {

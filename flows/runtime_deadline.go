@@ -98,7 +98,7 @@ func (t *transition) remind(p *path, n *cnode, task *store.FlowTask, note string
 	msg := fmt.Sprintf("Reminder: your decision on %s #%d (%s) was due %s.", t.inst.FormKey, t.inst.RecordID,
 		orWord(n.Title, n.ID), task.DueAt.Format("2006-01-02 15:04 MST"))
 	t.engineStep(n.ID, StepReminded, task.ID, note, map[string]any{"assignee": task.AssigneeID, "due_at": task.DueAt})
-	return t.notify(p, n, []int64{task.AssigneeID}, msg, nil)
+	return t.notify(p, n, []int64{task.AssigneeID}, msg, nil, "")
 }
 
 // escalate gives an overdue task to its assignee's manager; with no

@@ -1,21 +1,26 @@
 package flows
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
+
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 // maxAddresses bounds the e-mail addresses one notify action writes to.
 const maxAddresses = 50
 
-// mail enqueues the e-mail copy of a notice to each user, when e-mail is
-// configured, and says on the step what became of it.
-func (t *transition) mail(n *cnode, users []int64, message string, data map[string]any) error {
+// mail enqueues the e-mail copy of a notice to each user, written with
+// template tmpl (empty: notice), when e-mail is configured, and says on the
+// step what became of it.
+func (t *transition) mail(n *cnode, users []int64, message, tmpl string, data map[string]any) error {
 	if !t.r.deps.Jobs.Mail() {
 		data["email"] = "not sent: no SMTP server is configured"
 		return nil
@@ -24,7 +29,9 @@ func (t *transition) mail(n *cnode, users []int64, message string, data map[stri
 		return nil
 	}
 	for _, u := range users {
-		if err := t.enqueue(EmailArgs{Instance: t.inst.ID, User: u, Subject: t.subject(n), Body: t.mailBody(message)}, time.Time{}); err != nil {
+		args := EmailArgs{Instance: t.inst.ID, User: u, Subject: t.subject(n), Body: t.mailBody(message),
+			Template: cmp.Or(tmpl, TemplateNotice), Vars: t.mailVars(n, message)}
+		if err := t.enqueue(args, time.Time{}); err != nil {
 			return err
 		}
 	}
@@ -92,6 +99,8 @@ func (t *transition) mailOut(n *cnode, a caction, message string, env map[string
 	}
 	for _, addr := range to {
 		body := t.mailBody(message)
+		vars := t.mailVars(n, message)
+		tmpl := cmp.Or(a.Template, TemplateNotice)
 		if a.Link == LinkSign {
 			if t.r.deps.Links == nil {
 				return "signed links are not configured", nil
@@ -102,8 +111,10 @@ func (t *transition) mailOut(n *cnode, a caction, message string, env map[string
 			}
 			body += "\n\nSign here: " + link
 			data["link"] = LinkSign
+			vars["link"], tmpl = link, TemplateESignInvitation
 		}
-		if err := t.enqueue(EmailArgs{Instance: t.inst.ID, Address: addr, Subject: t.subject(n), Body: body}, time.Time{}); err != nil {
+		args := EmailArgs{Instance: t.inst.ID, Address: addr, Subject: t.subject(n), Body: body, Template: tmpl, Vars: vars}
+		if err := t.enqueue(args, time.Time{}); err != nil {
 			return "", err
 		}
 	}
@@ -131,4 +142,63 @@ func (t *transition) webhook(n *cnode, i int, a caction) error {
 	t.engineStep(n.ID, StepAction, 0, "", map[string]any{"action": ActionWebhook, "index": i, "url": a.URL,
 		"delivery": delivery, "state": "queued"})
 	return t.enqueue(WebhookArgs{Delivery: delivery, Instance: t.inst.ID, Node: n.ID, Action: i, URL: a.URL, Payload: payload}, time.Time{})
+}
+
+// mailVars are what an e-mail template of node n can say.
+func (t *transition) mailVars(n *cnode, message string) map[string]string {
+	return map[string]string{"flow": orWord(t.cf.Flow.Title, t.cf.Flow.Key), "node": orWord(n.Title, n.ID),
+		"form": t.inst.FormKey, "record": strconv.FormatInt(t.inst.RecordID, 10), "message": message,
+		"subject": t.subject(n), "instance": strconv.FormatInt(t.inst.ID, 10)}
+}
+
+// mailTasks writes to each assignee of a new task that it waits for them.
+func (t *transition) mailTasks(n *cnode, tasks []*store.FlowTask) error {
+	if !t.r.deps.Jobs.Mail() {
+		return nil
+	}
+	for _, task := range tasks {
+		if task.State != store.TaskPending {
+			continue
+		}
+		vars := t.mailVars(n, task.Message)
+		vars["task"] = strconv.FormatInt(task.ID, 10)
+		args := EmailArgs{Instance: t.inst.ID, User: task.AssigneeID, Subject: t.subject(n),
+			Body: fmt.Sprintf("A task waits for you: %s.", t.subject(n)), Template: TemplateTaskAssigned, Vars: vars}
+		if err := t.enqueue(args, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mailDecisions writes to the submitter of the instance about each
+// decision of the transition made by someone else.
+func (t *transition) mailDecisions() error {
+	if !t.r.deps.Jobs.Mail() || t.inst.SubmitterID == 0 {
+		return nil
+	}
+	for _, s := range t.steps {
+		if s.Kind != StepDecided || s.ActorID == t.inst.SubmitterID {
+			continue
+		}
+		n := t.cf.nodes[s.NodeID]
+		if n == nil {
+			continue
+		}
+		var d struct {
+			Decision string `json:"decision"`
+		}
+		_ = json.Unmarshal([]byte(s.Data), &d)
+		vars := t.mailVars(n, s.Comment)
+		vars["decision"], vars["comment"] = d.Decision, s.Comment
+		if t.ended {
+			vars["outcome"] = t.inst.State
+		}
+		args := EmailArgs{Instance: t.inst.ID, User: t.inst.SubmitterID, Subject: t.subject(n),
+			Body: fmt.Sprintf("%s: %s.", t.subject(n), d.Decision), Template: TemplateDecisionMade, Vars: vars}
+		if err := t.enqueue(args, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -298,6 +298,12 @@ func (t *transition) finish(action, summary string, extra map[string]any) error 
 	if err := t.r.db.AddFlowSteps(t.ctx, t.steps); err != nil {
 		return err
 	}
+	if err := t.tell(); err != nil {
+		return err
+	}
+	if err := t.mailDecisions(); err != nil {
+		return err
+	}
 	return appendAudit(t.ctx, t.r.db, t.actor.ID, action, t.inst, summary, extra)
 }
 

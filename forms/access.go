@@ -121,6 +121,12 @@ func VisibleDefinition(f *Form, acc *Access) *Form {
 	}
 	cp := *f
 	cp.Fields = visibleFields(f.Fields, "", acc)
+	// note: a conversion's mapping names fields the caller may not read;
+	// they see only that it exists.
+	cp.Conversions = nil
+	for _, cv := range f.Conversions {
+		cp.Conversions = append(cp.Conversions, Conversion{Key: cv.Key, Title: cv.Title, From: cv.From})
+	}
 	return &cp
 }
 

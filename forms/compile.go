@@ -30,6 +30,8 @@ type Compiled struct {
 	rules    []compiledRule
 	parent   *Compiled // set on sub-table rows
 	subKey   string    // the sub-table field's key, on sub-table rows
+
+	conversions []*CConversion
 }
 
 // CField is a compiled field.
@@ -89,6 +91,7 @@ func Compile(form *Form, version int, forms FormSet, types Types) (*Compiled, er
 	ps = append(ps, c.compileFields(form.Fields, "/fields", forms, types)...)
 	ps = append(ps, c.compileExprs("/fields")...)
 	ps = append(ps, c.compileRules()...)
+	ps = append(ps, c.checkLayout()...)
 	if len(ps) > 0 {
 		return nil, &ProblemList{Subject: "form/" + form.Key, Problems: ps}
 	}

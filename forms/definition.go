@@ -20,6 +20,8 @@ type Form struct {
 	Fields      []Field         `json:"fields"`
 	Rules       []Rule          `json:"rules,omitempty"`
 	Layout      json.RawMessage `json:"layout,omitempty"`
+	// Conversions create records of this form from records of another.
+	Conversions []Conversion `json:"conversions,omitempty"`
 }
 
 // Field is one field of a form (or a column of a sub-table). Which settings

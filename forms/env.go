@@ -33,6 +33,7 @@ func exprOptions(env map[string]any, extra ...expr.Option) []expr.Option {
 		expr.MaxNodes(maxExprNodes),
 		expr.Function("today", func(...any) (any, error) { return today(), nil }, new(func() time.Time)),
 	}
+	opts = append(opts, ExprBounds()...)
 	return append(opts, extra...)
 }
 

@@ -18,10 +18,21 @@ type Resolver interface {
 // RecordStore reads and writes form records in their tables, keeping the audit
 // log in the same transaction as every write.
 type RecordStore struct {
-	db    *store.DB
-	forms Resolver
-	now   func() time.Time
+	db      *store.DB
+	forms   Resolver
+	now     func() time.Time
+	observe Observer
 }
+
+// Observer hears every record write (action record.create, record.update or
+// record.delete; before or after is nil) in the write's transaction, so
+// what it enqueues exists exactly when the write committed. Its error rolls
+// the write back.
+type Observer func(ctx context.Context, c *Compiled, action string, id int64, before, after Record) error
+
+// Observe sets the observer of every later write; call it before the store
+// is shared.
+func (s *RecordStore) Observe(o Observer) { s.observe = o }
 
 // NewRecordStore returns a record store over db; forms resolves relation
 // targets.
@@ -306,6 +317,11 @@ func (s *RecordStore) audit(ctx context.Context, c *Compiled, action string, act
 	b, err := json.Marshal(changes)
 	if err != nil {
 		return err
+	}
+	if s.observe != nil {
+		if err := s.observe(ctx, c, action, id, before, after); err != nil {
+			return err
+		}
 	}
 	return s.db.Append(ctx, &store.AuditEntry{
 		ActorID: actor, Action: action, TargetKind: "form", TargetKey: c.Form.Key, RecordID: id,

@@ -19,9 +19,11 @@ type ListQuery struct {
 	PerPage int
 	// Fields limits the fields loaded and returned (nil: all).
 	Fields []string
-	// SkipTotal leaves Total at -1 instead of counting.
+	// SkipTotal leaves Total at -1 instead of counting (Count none).
 	SkipTotal bool
-	Actor     Actor
+	// Count says how the total is found; empty is CountExact.
+	Count CountMode
+	Actor Actor
 	// Access limits the rows listed and the fields that may be filtered,
 	// sorted and selected; nil is full access.
 	Access *Access
@@ -31,7 +33,23 @@ type ListQuery struct {
 type ListResult struct {
 	Items []Record
 	Total int64
+	// Count says what Total is: exact, an estimate, or none (Total -1).
+	Count CountMode
 }
+
+// CountMode is how a list finds its total.
+type CountMode string
+
+const (
+	CountExact    CountMode = "exact"
+	CountEstimate CountMode = "estimate"
+	CountNone     CountMode = "none"
+)
+
+// estimateExactBelow is where an estimate gives way to an exact count:
+// counting fewer rows costs less than a page, and the estimate of a small or
+// freshly filled table is often far off.
+const estimateExactBelow = 10_000
 
 // List returns one page of records matching q.
 func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListResult, error) {
@@ -73,11 +91,23 @@ func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListR
 	if err != nil {
 		return ListResult{}, err
 	}
-	res := ListResult{Items: items, Total: -1}
-	if !q.SkipTotal {
+	res := ListResult{Items: items, Total: -1, Count: CountNone}
+	switch {
+	case q.SkipTotal || q.Count == CountNone:
+	case q.Count == CountEstimate:
+		exact := false
+		if res.Total, exact, err = s.db.EstimateCount(ctx, c.Table, where, estimateExactBelow); err != nil {
+			return ListResult{}, err
+		}
+		res.Count = CountEstimate
+		if exact {
+			res.Count = CountExact
+		}
+	default:
 		if res.Total, err = s.db.Count(ctx, c.Table, where); err != nil {
 			return ListResult{}, err
 		}
+		res.Count = CountExact
 	}
 	return res, nil
 }

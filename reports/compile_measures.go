@@ -167,7 +167,7 @@ func (cc *compiler) compileDerived() {
 		if !ok {
 			continue
 		}
-		prog, err := expr.Compile(m.Expr, expr.Env(env), expr.AsFloat64(), expr.MaxNodes(maxExprNodes))
+		prog, err := expr.Compile(m.Expr, append([]expr.Option{expr.Env(env), expr.AsFloat64(), expr.MaxNodes(maxExprNodes)}, forms.ExprBounds()...)...)
 		if err != nil {
 			cc.ps.list = append(cc.ps.list, forms.ExprProblem(ptr, err))
 			continue

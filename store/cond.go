@@ -182,16 +182,23 @@ func (c matchCond) render(db *DB, b *condBuilder) {
 type jsonHasCond struct {
 	column Ident
 	value  any
+	// byID matches objects whose "id" is value instead of value itself.
+	byID bool
 }
 
 // JSONHas is true when the JSON array in column has value as an element.
-func JSONHas(column Ident, value any) Cond { return jsonHasCond{column, value} }
+func JSONHas(column Ident, value any) Cond { return jsonHasCond{column: column, value: value} }
 
 func (c jsonHasCond) render(db *DB, b *condBuilder) {
 	if db.dialect == Postgres {
 		// note: a one-element JSON array bound as text keeps the element's
 		// type (string or number) without a cast per type.
-		elem, _ := json.Marshal([]any{c.value})
+		var elem []byte
+		if c.byID {
+			elem, _ = json.Marshal([]map[string]any{{"id": c.value}})
+		} else {
+			elem, _ = json.Marshal([]any{c.value})
+		}
 		b.sql.WriteString("(")
 		b.col(c.column)
 		b.sql.WriteString(" @> CAST(")
@@ -201,7 +208,11 @@ func (c jsonHasCond) render(db *DB, b *condBuilder) {
 	}
 	b.sql.WriteString("EXISTS (SELECT 1 FROM json_each(")
 	b.col(c.column)
-	b.sql.WriteString(") WHERE value = ")
+	if c.byID {
+		b.sql.WriteString(") WHERE json_extract(value, '$.id') = ")
+	} else {
+		b.sql.WriteString(") WHERE value = ")
+	}
 	b.val(db, c.value)
 	b.sql.WriteString(")")
 }
@@ -282,4 +293,10 @@ func (db *DB) bindValue(v any) any {
 		return t.UTC()
 	}
 	return v
+}
+
+// JSONHasID is true when the JSON array of objects in column has one whose
+// "id" is id, as an attachment field holds its files.
+func JSONHasID(column Ident, id string) Cond {
+	return jsonHasCond{column: column, value: id, byID: true}
 }

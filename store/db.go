@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		g, err := gorm.Open(postgres.Open(dsn), cfg)
+		g, err := gorm.Open(postgres.Open(withConnectTimeout(dsn)), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -117,6 +118,23 @@ func (db *DB) Debug() {
 	db.log.Store(slog.Default())
 	db.debug.Store(true)
 	db.gorm.Logger = logger.NewSlogLogger(slog.Default(), logger.Config{LogLevel: logger.Info})
+}
+
+// withConnectTimeout bounds each connection attempt unless the DSN says
+// otherwise: with PostgreSQL down or unreachable, a request fails in seconds
+// instead of hanging on the dial.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return dsn
+	}
+	q.Set("connect_timeout", "5")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func redactDSN(dsn string) string {

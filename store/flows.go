@@ -86,7 +86,10 @@ func (db *DB) CreateFlowTasks(ctx context.Context, tasks []*FlowTask) error {
 	if len(tasks) == 0 {
 		return nil
 	}
-	return translate(db.conn(ctx).Create(tasks).Error)
+	if err := db.conn(ctx).Create(tasks).Error; err != nil {
+		return translate(err)
+	}
+	return db.notifyTasks(ctx, tasks)
 }
 
 // FlowTask reads one task.
@@ -124,7 +127,10 @@ func (db *DB) DecideFlowTask(ctx context.Context, id int64, d TaskDecision) (boo
 	}
 	res := q.Updates(map[string]any{"state": d.State, "decided_by": d.By, "decided_at": d.At,
 		"comment": d.Comment, "changes": d.Changes, "version": gorm.Expr("version + 1")})
-	return res.RowsAffected == 1, translate(res.Error)
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, translate(res.Error)
+	}
+	return true, db.notifyDecision(ctx, id, d)
 }
 
 // SetFlowTaskStates moves the tasks among ids that are in one of the states
@@ -135,7 +141,10 @@ func (db *DB) SetFlowTaskStates(ctx context.Context, ids []int64, from []string,
 	}
 	res := db.conn(ctx).Model(&FlowTask{}).Where("id IN ? AND state IN ?", ids, from).
 		Updates(map[string]any{"state": to, "version": gorm.Expr("version + 1")})
-	return res.RowsAffected, translate(res.Error)
+	if res.Error != nil || res.RowsAffected == 0 || to != TaskPending {
+		return res.RowsAffected, translate(res.Error)
+	}
+	return res.RowsAffected, db.notifyTaskIDs(ctx, ids)
 }
 
 // TransferFlowTask gives a pending task to another user; it reports false
@@ -143,7 +152,10 @@ func (db *DB) SetFlowTaskStates(ctx context.Context, ids []int64, from []string,
 func (db *DB) TransferFlowTask(ctx context.Context, id, to int64, onBehalfOf *int64) (bool, error) {
 	res := db.conn(ctx).Model(&FlowTask{}).Where("id = ? AND state = ?", id, TaskPending).
 		Updates(map[string]any{"assignee_id": to, "on_behalf_of": onBehalfOf, "version": gorm.Expr("version + 1")})
-	return res.RowsAffected == 1, translate(res.Error)
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, translate(res.Error)
+	}
+	return true, db.notifyTaskIDs(ctx, []int64{id})
 }
 
 // MoveFlowTasks moves the open (pending or queued) tasks among ids to node,

@@ -93,12 +93,15 @@ func scanRows(rows *sql.Rows) ([]Row, error) {
 		return nil, err
 	}
 	var out []Row
+	// note: the values are copied into each row's map, so one scan buffer
+	// serves every row (two allocations per row fewer on list pages).
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		clear(vals)
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}

@@ -185,5 +185,5 @@ func (File) TableName() string { return "mosaic_files" }
 func SystemModels() []any {
 	return []any{&User{}, &Session{}, &Draft{}, &DefinitionVersion{}, &AuditEntry{}, &Sequence{}, &File{},
 		&Department{}, &UserRole{}, &UserDepartment{}, &APIKey{}, &OutOfOffice{}, &AccessVersion{}, &FlowInstance{}, &FlowTask{}, &FlowStep{},
-		&FlowSchedule{}, &Setting{}}
+		&FlowSchedule{}, &Setting{}, &WebhookSubscription{}, &WebhookDelivery{}, &WebhookAttempt{}, &IdempotencyKey{}, &Signature{}, &Notification{}}
 }

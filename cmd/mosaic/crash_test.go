@@ -32,7 +32,8 @@ func startServer(t *testing.T, bin, dsn string, env ...string) *server {
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", t.TempDir(), "--load", exampleDir())
 	cmd.Env = append(os.Environ(), "MOSAIC_DB="+dsn, "MOSAIC_ADMIN_EMAIL=admin@example.com", "MOSAIC_ADMIN_PASSWORD=mosaic-admin",
-		"MOSAIC_JOB_POLL=50ms", "MOSAIC_JOB_RESCUE_AFTER=3s", "MOSAIC_JOB_RETRY_BASE=100ms")
+		"MOSAIC_JOB_POLL=50ms", "MOSAIC_JOB_RESCUE_AFTER=3s", "MOSAIC_JOB_RETRY_BASE=100ms",
+		"MOSAIC_WEBHOOK_ALLOW=127.0.0.1") // note: the tests' webhook receivers listen on loopback
 	cmd.Env = append(cmd.Env, env...)
 	s := &server{cmd: cmd, base: "http://" + addr, out: &bytes.Buffer{}}
 	cmd.Stdout, cmd.Stderr = s.out, s.out
@@ -91,19 +92,9 @@ func TestKillNineMidBatch(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dsn := storetest.DSN(t, store.Postgres)
-	bin := filepath.Join(t.TempDir(), "mosaic")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	var mu sync.Mutex
-	delivered := map[string]int{}
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(150 * time.Millisecond) // note: so that deliveries are in flight when the server dies
-		mu.Lock()
-		delivered[r.Header.Get("X-Mosaic-Delivery")]++
-		mu.Unlock()
-	}))
-	defer hook.Close()
+	bin := buildMosaic(t)
+	// note: slow, so that deliveries are in flight when the server dies
+	hook := newDeliveries(t, 150*time.Millisecond)
 
 	a := startServer(t, bin, dsn)
 	b := startServer(t, bin, dsn)
@@ -115,7 +106,7 @@ func TestKillNineMidBatch(t *testing.T) {
 			{"id":"cool","type":"wait","wait":{"duration":"1s"},"next":"check"},
 			{"id":"check","type":"approval","approval":{"mode":"single","assignees":[{"type":"user","value":"approver@example.com"}]},"next":"tell"},
 			{"id":"tell","type":"action","actions":[{"type":"set_fields","set":{"notes":"\"checked\""}},{"type":"webhook","url":%q}],"next":"done"},
-			{"id":"done","type":"end"}]}`, hook.URL)
+			{"id":"done","type":"end"}]}`, hook.srv.URL)
 	a.must(t, 200, "POST", "/api/v1/definitions/import", admin, `{"definitions":[`+flow+`]}`)
 	time.Sleep(1500 * time.Millisecond) // note: b's poller picks up the publish
 
@@ -219,8 +210,7 @@ func TestKillNineMidBatch(t *testing.T) {
 			}
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	delivered := hook.counts()
 	if len(delivered) != n {
 		t.Errorf("%d distinct webhook deliveries, want %d", len(delivered), n)
 	}
@@ -232,4 +222,43 @@ func TestKillNineMidBatch(t *testing.T) {
 	// sent again (same delivery id, for the receiver to drop); the timeline
 	// still records it once.
 	t.Logf("%d deliveries, %d sent again after the crash", len(delivered), repeats)
+}
+
+// buildMosaic builds the binary, for a test that runs it as a process.
+func buildMosaic(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mosaic")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// deliveries is a webhook receiver counting deliveries by their id.
+type deliveries struct {
+	mu   sync.Mutex
+	seen map[string]int
+	srv  *httptest.Server
+}
+
+func newDeliveries(t *testing.T, delay time.Duration) *deliveries {
+	d := &deliveries{seen: map[string]int{}}
+	d.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		d.mu.Lock()
+		d.seen[r.Header.Get("X-Mosaic-Delivery")]++
+		d.mu.Unlock()
+	}))
+	t.Cleanup(d.srv.Close)
+	return d
+}
+
+func (d *deliveries) counts() map[string]int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make(map[string]int, len(d.seen))
+	for k, v := range d.seen {
+		out[k] = v
+	}
+	return out
 }

@@ -4,7 +4,7 @@
 //	mosaic import [--data DIR] [--db DSN] PATH
 //	mosaic export [--data DIR] [--db DSN] PATH
 //	mosaic admin create --email E --password P [--name N]
-//	mosaic seed   [--orders 10000] [--seed 1] [--data DIR] [--db DSN]
+//	mosaic seed   [--plan FILE] [--size 10000] [--seed 1] [--data DIR] [--db DSN]
 package main
 
 import (
@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,7 +30,7 @@ const usage = `usage:
   mosaic import [--data ./mosaic_data] [--db DSN] PATH
   mosaic export [--data ./mosaic_data] [--db DSN] PATH
   mosaic admin create --email E --password P [--name N] [--data ./mosaic_data] [--db DSN]
-  mosaic seed   [--orders 10000] [--seed 1] [--data ./mosaic_data] [--db DSN]
+  mosaic seed   [--plan examples/order-management/seed.json] [--size 10000] [--seed 1] [--data ./mosaic_data] [--db DSN]
 
 Without --db (or MOSAIC_DB) the database is SQLite at DATA/mosaic.db;
 a postgres://… DSN selects PostgreSQL.
@@ -86,9 +88,14 @@ func (f dbFlags) open(ctx context.Context, worker bool) (*engine.Engine, error) 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
 	cfg := engine.Config{DataDir: *f.data, DSN: *f.db, Logger: log,
 		SMTP: engine.SMTPConfig{Addr: os.Getenv("MOSAIC_SMTP_ADDR"), From: envOr("MOSAIC_SMTP_FROM", "mosaic@localhost"),
-			Username: os.Getenv("MOSAIC_SMTP_USER"), Password: os.Getenv("MOSAIC_SMTP_PASSWORD")},
+			Username: os.Getenv("MOSAIC_SMTP_USER"), Password: os.Getenv("MOSAIC_SMTP_PASSWORD"),
+			Language: envOr("MOSAIC_SMTP_LANG", "zh")},
 		WebhookSecret: os.Getenv("MOSAIC_WEBHOOK_SECRET"),
 		BaseURL:       os.Getenv("MOSAIC_BASE_URL"),
+		// note: outbound requests refuse private and loopback addresses;
+		// this comma-separated list of CIDRs, addresses or host names lets
+		// some through (a receiver on the same host or network).
+		OutboundAllow: strings.Split(os.Getenv("MOSAIC_WEBHOOK_ALLOW"), ","),
 		Jobs:          engine.JobsConfig{Off: !worker || os.Getenv("MOSAIC_JOBS") == "off"},
 	}
 	for name, d := range map[string]*time.Duration{"MOSAIC_JOB_POLL": &cfg.Jobs.Poll,
@@ -260,13 +267,23 @@ func adminCreate(args []string) error {
 	return nil
 }
 
-// seedCmd fills the order-management example with generated demo data.
+// seedCmd fills an application with generated demo data, as its seed plan
+// says.
 func seedCmd(args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	orders := fs.Int("orders", 10000, "orders to generate (customers, products and sales reps come with them)")
+	plan := fs.String("plan", filepath.Join("examples", "order-management", engine.SeedPlanFile), "the seed plan (seed.json in an application folder)")
+	size := fs.Int("size", 10000, "how much to make: the plan's n (for the order-management example, orders)")
+	orders := fs.Int("orders", 0, "the order-management example's size in orders (the same as --size)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed makes the same data")
 	dbf := addDBFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *orders > 0 {
+		*size = *orders
+	}
+	p, err := engine.LoadSeedPlan(*plan)
+	if err != nil {
 		return err
 	}
 	ctx := context.Background()
@@ -276,12 +293,12 @@ func seedCmd(args []string) error {
 	}
 	defer e.Close()
 	start := time.Now()
-	rep, err := e.Seed(ctx, engine.SeedOptions{Orders: *orders, Seed: *seed,
+	rep, err := e.Seed(ctx, engine.SeedOptions{Plan: p, Size: *size, Seed: *seed,
 		Progress: func(s string) { fmt.Fprintln(os.Stderr, "seeding", s) }})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("seeded %v in %s\n", rep.Records, time.Since(start).Round(time.Millisecond))
-	fmt.Printf("sales reps %v sign in with the password %s\n", rep.Users, rep.Password)
+	fmt.Printf("the seeded users %v sign in with the password %s\n", rep.Users, rep.Password)
 	return nil
 }

@@ -44,6 +44,12 @@ func (s *Server) runDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(s.dashboardRunBody(run))
+}
+
+// dashboardRunBody is run as the API answers it: each widget's error in
+// the one error shape, logged when it is the server's fault.
+func (s *Server) dashboardRunBody(run *engine.DashboardRun) dashboardRunBody {
 	out := dashboardRunBody{DashboardRun: run, Widgets: make([]widgetRunBody, len(run.Widgets))}
 	for i, w := range run.Widgets {
 		out.Widgets[i] = widgetRunBody{WidgetRun: w}
@@ -56,5 +62,5 @@ func (s *Server) runDashboard(c *fiber.Ctx) error {
 			out.Widgets[i].Error = &info
 		}
 	}
-	return c.JSON(out)
+	return out
 }

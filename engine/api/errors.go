@@ -35,7 +35,7 @@ type apiError struct {
 	Message string
 	Details []Detail
 	cause   error
-	// retryAfter, when set, is the Retry-After of a 429, in seconds.
+	// retryAfter, when set, is the Retry-After of a 429 or 503, in seconds.
 	retryAfter int
 }
 
@@ -117,10 +117,22 @@ func toAPIError(err error) *apiError {
 		return newError(http.StatusBadRequest, "bad_request", publicMessage(err, store.ErrInvalid))
 	case engine.IsTooLarge(err):
 		return newError(http.StatusRequestEntityTooLarge, "too_large", err.Error())
+	case errors.Is(err, engine.ErrStorageFull), store.IsStorageFull(err):
+		return &apiError{Status: http.StatusInsufficientStorage, Code: "storage_full", cause: err,
+			Message: "the server has run out of disk space, so nothing was saved; tell the operator to free space, then try again"}
+	case store.IsUnavailable(err):
+		// note: a lost database is a wait, not a bug: the pool reconnects by
+		// itself, so the client is told when to try again.
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", cause: err, retryAfter: unavailableRetry,
+			Message: "the database cannot be reached just now; try again in a few seconds"}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal_error",
 		Message: "something went wrong on our side; it has been logged", cause: err}
 }
+
+// unavailableRetry is the Retry-After, in seconds, of a 503 for a lost
+// database: about the time a restarted PostgreSQL takes to accept again.
+const unavailableRetry = 2
 
 // publicMessage keeps the sentence our own code wrote after the sentinel and
 // drops any driver text after it.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/rbac"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -45,7 +47,11 @@ func (s *Server) downloadFile(c *fiber.Ctx) error {
 		return err
 	}
 	// note: a file is shown to those who may read its field on its form.
-	if err := s.canReadField(c, f.Form, f.Field); err != nil {
+	err = s.canReadField(c, f.Form, f.Field)
+	if err == nil {
+		err = s.canReachFile(c, f)
+	}
+	if err != nil {
 		_ = r.Close()
 		if errors.Is(err, store.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
 			// note: to someone who may not read it, a file is as absent as
@@ -59,6 +65,42 @@ func (s *Server) downloadFile(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
 	c.Set(fiber.HeaderContentLength, strconv.FormatInt(f.Size, 10))
 	return c.SendStream(r, int(f.Size))
+}
+
+// canReachFile refuses a file held only by records outside the caller's
+// row scope: reading a form's attachments is not reading every record's,
+// and a file id that leaks (a shared link, a log) must not open another
+// owner's document. A file not yet attached is its uploader's alone.
+func (s *Server) canReachFile(c *fiber.Ctx, f *store.File) error {
+	form, err := s.e.Form(f.Form)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	acc, err := s.e.AccessFor(p, form, rbac.ActRead)
+	if err != nil {
+		return err
+	}
+	if acc.Rows == nil || f.CreatedBy == p.User.ID {
+		return nil
+	}
+	field, ok := form.Field(f.Field)
+	if !ok || field.Column == "" {
+		// note: a field of a sub-table is not searched from its form;
+		// reading the field is what such a file asks.
+		return nil
+	}
+	held := *acc
+	held.Rows = store.And(acc.Rows, store.JSONHasID(field.Column, f.ID))
+	res, err := s.e.Records().List(c.UserContext(), form, forms.ListQuery{PerPage: 1, Fields: []string{"id"},
+		SkipTotal: true, Actor: p.Actor(), Access: &held})
+	if err != nil {
+		return err
+	}
+	if len(res.Items) == 0 {
+		return fmt.Errorf("%w: there is no such file", store.ErrNotFound)
+	}
+	return nil
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }

@@ -21,11 +21,11 @@ import (
 
 // The fields of the example forms, in definition order.
 var (
-	orderFields = []string{"number", "customer", "quote", "order_date", "region", "sales_rep", "type", "items", "discount",
+	orderFields = []string{"number", "customer", "quote", "order_date", "region", "sales_rep", "contact_phone", "type", "items", "discount",
 		"subtotal", "amount", "cost", "margin", "received_amount", "currency", "status", "delivery_date", "contract_required", "attachments", "notes"}
 	itemFields     = []string{"id", "product", "description", "qty", "unit_price", "unit_cost", "line_total", "line_cost"}
 	customerFields = []string{"name", "code", "region", "industry", "contact_name", "contact_phone", "contact_email",
-		"credit_limit", "level", "website", "notes"}
+		"contacts", "credit_limit", "receivables", "level", "website", "notes"}
 )
 
 // What each role may not see, by form.
@@ -238,9 +238,9 @@ var views = []roleView{
 	{user: "director", sees: []string{"director-west", "rep1-east", "rep2-north"}},
 	{user: "finance", sees: []string{"admin-east", "director-west", "rep1-east", "rep2-north", "rep3-north"}},
 	{user: "delivery", sees: []string{"rep1-east", "rep3-north"}, hidden: deliveryHides, itemHidden: costColumns,
-		custHidden: []string{"credit_limit", "level"}},
+		custHidden: []string{"credit_limit", "level", "receivables"}},
 	{user: "service", sees: []string{"rep2-north", "rep3-north"}, hidden: deliveryHides, itemHidden: costColumns,
-		custHidden: []string{"credit_limit"}},
+		custHidden: []string{"credit_limit", "receivables"}},
 	{user: "admin", sees: []string{"admin-east", "director-west", "rep1-east", "rep2-north", "rep3-north"}},
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -35,9 +37,13 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	if !utf8.ValidString(filter) {
 		return queryError("/filter", "the filter must be valid UTF-8")
 	}
+	count, err := countMode(c)
+	if err != nil {
+		return err
+	}
 	expand := splitList(c.Query("expand"))
 	q := forms.ListQuery{Filter: filter, Sort: c.Query("sort"), Page: page, PerPage: perPage,
-		Fields: splitList(c.Query("fields")), SkipTotal: c.Query("total") == "skip", Actor: principal(c).Actor(), Access: acc}
+		Fields: splitList(c.Query("fields")), Count: count, Actor: principal(c).Actor(), Access: acc}
 	if len(q.Fields) > 0 {
 		// note: a relation to expand is loaded (and shown) even when the
 		// field list leaves it out.
@@ -74,7 +80,9 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 		buf = append(buf, `,"total":`...)
 		buf = strconv.AppendInt(buf, res.Total, 10)
 	}
-	buf = append(buf, '}')
+	buf = append(buf, `,"count":"`...)
+	buf = append(buf, res.Count...)
+	buf = append(buf, `"}`...)
 	return sendJSON(c, buf)
 }
 
@@ -93,14 +101,14 @@ func (s *Server) createRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.e.CreateRecord(c.UserContext(), principal(c), f, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
-	if err != nil {
-		return err
-	}
-	setETag(c, rec.RowVersion())
-	c.Location("/api/v1/forms/" + f.Form.Key + "/records/" + itoa(rec.ID()))
-	c.Status(fiber.StatusCreated)
-	return sendJSON(c, f.MarshalRecord(rec, s.readAccess(c, f, acc), nil, nil))
+	return s.idempotent(c, func(ctx context.Context) (*engine.Answer, error) {
+		rec, err := s.e.CreateRecord(ctx, principal(c), f, forms.Write{Input: input, Actor: principal(c).Actor(), Access: acc})
+		if err != nil {
+			return nil, err
+		}
+		return &engine.Answer{Status: fiber.StatusCreated, Body: f.MarshalRecord(rec, s.readAccess(c, f, acc), nil, nil),
+			Location: "/api/v1/forms/" + f.Form.Key + "/records/" + itoa(rec.ID()), ETag: etag(rec.RowVersion())}, nil
+	})
 }
 
 func (s *Server) getRecord(c *fiber.Ctx) error {

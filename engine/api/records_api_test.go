@@ -92,7 +92,7 @@ func TestAuthFlow(t *testing.T) {
 		// request carries.
 		other := app.Login(t, enginetest.AdminEmail, enginetest.AdminPassword)
 		app.Expect(t, 204, "POST", "/api/v1/auth/logout", "",
-			map[string]string{"Authorization": "Basic YWRtaW46eA==", "Cookie": "mosaic_session=" + other})
+			map[string]string{"Authorization": "Basic YWRtaW46eA==", "Cookie": "mosaic_session=" + other, "Origin": "http://example.com"})
 		enginetest.APIScenario{Name: "cookie after a cookie logout", Method: "GET", URL: "/api/v1/auth/me",
 			Headers:        map[string]string{"Authorization": "", "Cookie": "mosaic_session=" + other},
 			ExpectedStatus: 401, ExpectedCode: "unauthorized"}.Test(t, app)

@@ -19,12 +19,14 @@ const (
 // registerReports adds the report and dashboard routes.
 func (s *Server) registerReports(r fiber.Router) {
 	r.Get("/reports", s.listReports)
+	r.Post("/reports/preview", s.previewReport)
 	r.Get("/reports/:key", s.getReport)
 	r.Post("/reports/:key/run", s.runReport)
 	r.Post("/reports/:key/drill", s.drillReport)
 	r.Post("/reports/:key/export", s.exportReport)
 	r.Post("/reports/:key/drill/export", s.exportDrill)
 	r.Get("/dashboards", s.listDashboards)
+	r.Post("/dashboards/preview", s.previewDashboard)
 	r.Get("/dashboards/:key", s.getDashboard)
 	r.Post("/dashboards/:key/run", s.runDashboard)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/store"
 )
 
 type principalKey struct{}
@@ -25,19 +27,48 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	token := ""
 	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
 		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	} else {
-		token = c.Cookies(sessionCookie)
+	} else if token = c.Cookies(sessionCookie); token != "" {
+		if err := checkSameOrigin(c); err != nil {
+			return err
+		}
 	}
 	if token == "" {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "sign in first: POST /api/v1/auth/login, then send Authorization: Bearer <token>")
 	}
 	p, err := s.e.Authenticate(c.UserContext(), token)
+	if store.IsUnavailable(err) {
+		return err // note: a session is not lost because the database is
+	}
 	if err != nil {
 		return newError(fiber.StatusUnauthorized, "unauthorized", "the token is invalid or has expired; sign in again")
 	}
 	c.Locals(principalKey{}, p)
 	c.Locals(tokenKey{}, token)
 	return c.Next()
+}
+
+// checkSameOrigin refuses a state-changing request authenticated by the
+// session cookie unless the browser says it comes from a page of this
+// server: another site's form or script could otherwise act as the signed-in
+// user (CSRF). SameSite=Lax stops most of that; this stops the rest (a
+// sibling subdomain is the same site, older browsers ignore SameSite).
+// Bearer tokens are not sent by browsers on their own, so they need no check.
+func checkSameOrigin(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return nil
+	}
+	host := c.Get(fiber.HeaderHost)
+	from := c.Get(fiber.HeaderOrigin)
+	if from == "" || from == "null" {
+		from = c.Get(fiber.HeaderReferer)
+	}
+	if u, err := url.Parse(from); err == nil && u.Host != "" && strings.EqualFold(u.Host, host) &&
+		c.Get("Sec-Fetch-Site") != "cross-site" {
+		return nil
+	}
+	return newError(fiber.StatusForbidden, "cross_origin",
+		"a request signed in by cookie must come from a page of this server; other clients send Authorization: Bearer <token>")
 }
 
 // sessionToken is the token the request was authenticated with.

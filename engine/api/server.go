@@ -53,17 +53,26 @@ func New(e *engine.Engine) *fiber.App {
 	v1.Get("/openapi.json", s.openAPI)
 	v1.Post("/auth/login", loginLimiter(), s.login)
 	v1.Get("/schemas/:kind", s.schema)
+	// note: before the staff group, whose authentication would refuse a
+	// portal token.
+	s.registerPortal(v1)
 
 	authed := v1.Group("", s.authenticate)
 	authed.Post("/auth/logout", s.logout)
 	authed.Get("/auth/me", s.me)
 	authed.Get("/me/permissions", s.myPermissions)
 	s.registerMe(authed)
+	s.registerWorkspace(authed)
 	s.registerAdmin(authed)
+	s.registerWebhooks(authed)
 	s.registerFlows(authed)
 	s.registerReports(authed)
+	s.registerConversions(authed)
+	s.registerDocuments(authed)
 	authed.Get("/admin/explain", s.requireAdmin, s.explain)
 	authed.Get("/admin/audit", s.requireAdmin, s.auditLog)
+	authed.Post("/portal/links", s.requireAdmin, s.createPortalLink)
+	authed.Post("/portal/sign-links", s.requireAdmin, s.createSignLink)
 
 	authed.Get("/forms", s.listForms)
 	authed.Get("/forms/:form", s.getForm)
@@ -71,11 +80,13 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Get("/forms/:form/records", s.listRecords)
 	authed.Post("/forms/:form/records", s.createRecord)
 	authed.Post("/forms/:form/records/import", s.importRecords)
+	authed.Post("/forms/:form/records/upsert", s.upsertRecords)
 	authed.Get("/forms/:form/records/export", s.exportRecords)
 	authed.Get("/forms/:form/records/:id", s.getRecord)
 	authed.Patch("/forms/:form/records/:id", s.updateRecord)
 	authed.Delete("/forms/:form/records/:id", s.deleteRecord)
 	authed.Get("/forms/:form/records/:id/audit", s.recordAudit)
+	authed.Get("/forms/:form/records/:id/signatures", s.recordSignatures)
 	authed.Post("/forms/:form/files", s.uploadFile)
 	authed.Get("/files/:id", s.downloadFile)
 
@@ -83,6 +94,8 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Post("/definitions", s.saveDraft)
 	authed.Post("/definitions/import", s.requireAdmin, s.importDefinitions)
 	authed.Get("/definitions/export", s.requireAdmin, s.exportDefinitions)
+	authed.Get("/definitions/archive", s.requireAdmin, s.exportArchive)
+	authed.Post("/definitions/archive", s.requireAdmin, s.importArchive)
 	authed.Get("/definitions/:kind/:key/draft", s.requireManage, s.getDraft)
 	authed.Post("/definitions/:kind/:key/validate", s.requireManage, s.validateDraft)
 	authed.Get("/definitions/:kind/:key/diff", s.requireManage, s.diffDraft)
@@ -93,8 +106,9 @@ func New(e *engine.Engine) *fiber.App {
 	authed.Post("/definitions/flow/:key/replay", s.replayDraft)
 	authed.Post("/definitions/flow/:key/dryrun", s.dryRunFlow)
 
-	mountUI(app, "/studio", studioui.Files())
+	mountUI(app, studioui.Files(), "/studio", "/app", "/portal")
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/studio/", fiber.StatusFound) })
+	app.Get("/sign/:token", signRedirect)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app

@@ -34,12 +34,15 @@ type uiFiles struct {
 	cache map[string]*uiFile
 }
 
-// mountUI serves files at prefix ("/studio"). The workspace will be served
-// from the same files at its own prefix: one app, routed in the browser.
-func mountUI(app *fiber.App, prefix string, files fs.FS) {
+// mountUI serves files at each prefix: the studio (/studio), the workspace
+// (/app) and the portal (/portal) are one app, routed in the browser, whose
+// assets are always fetched from the first prefix.
+func mountUI(app *fiber.App, files fs.FS, prefixes ...string) {
 	u := &uiFiles{files: files, cache: map[string]*uiFile{}}
-	app.Get(prefix, u.serve)
-	app.Get(prefix+"/*", u.serve)
+	for _, prefix := range prefixes {
+		app.Get(prefix, u.serve)
+		app.Get(prefix+"/*", u.serve)
+	}
 }
 
 func (u *uiFiles) serve(c *fiber.Ctx) error {

@@ -15,12 +15,12 @@ import (
 func studioApp() *fiber.App {
 	app := fiber.New(fiber.Config{ErrorHandler: errorHandler(slog.New(slog.DiscardHandler))})
 	js := "console.log('" + strings.Repeat("mosaic ", 200) + "')"
-	mountUI(app, "/studio", fstest.MapFS{
+	mountUI(app, fstest.MapFS{
 		"index.html":              {Data: []byte(`<!doctype html><script type="module" src="/studio/assets/index-abc123.js"></script>`)},
 		"assets/index-abc123.js":  {Data: []byte(js)},
 		"assets/index-abc123.css": {Data: []byte("body{}")},
 		"favicon.svg":             {Data: []byte("<svg/>")},
-	})
+	}, "/studio", "/app", "/portal")
 	return app
 }
 

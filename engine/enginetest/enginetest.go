@@ -44,12 +44,29 @@ func ExampleDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "examples", "order-management")
 }
 
+// SeedPlan is the example's seed plan.
+func SeedPlan(t testing.TB) *engine.SeedPlan {
+	t.Helper()
+	p, err := engine.LoadSeedPlan(filepath.Join(ExampleDir(), engine.SeedPlanFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // WithWorker runs the job worker in a test's engine, looking for work often
 // and retrying soon. Without it, an engine of a test enqueues jobs but runs
 // none: on SQLite's one connection an idle worker's polling would slow
 // every other test down.
 func WithWorker(c *engine.Config) {
 	c.Jobs = engine.JobsConfig{Poll: 50 * time.Millisecond, RetryBase: 20 * time.Millisecond, ConditionPoll: time.Hour}
+}
+
+// WithReceiver is WithWorker plus an outbound allow-list letting webhooks
+// reach a receiver the test runs on loopback, which is refused by default.
+func WithReceiver(c *engine.Config) {
+	WithWorker(c)
+	c.OutboundAllow = []string{"127.0.0.1/32", "::1/128"}
 }
 
 // New starts an engine on a fresh database of dialect d with the example

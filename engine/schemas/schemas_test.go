@@ -263,7 +263,7 @@ func TestValidateReportsProblems(t *testing.T) {
 		{
 			name:     "kind unknown",
 			doc:      changed(func(d map[string]any) { d["kind"] = "spreadsheet" }),
-			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: dashboard, flow, form, report, role",
+			wantPath: "/kind", wantCode: schemas.CodeEnum, wantInMessage: "Use one of: dashboard, document, flow, form, portal, report, role",
 		},
 		{
 			name:     "not an object",
@@ -401,7 +401,8 @@ func TestExamplesAreValid(t *testing.T) {
 	v := newValidator(t)
 	var paths []string
 	err := filepath.WalkDir(examplesDir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+		// note: seed.json is the data plan of mosaic seed, not a definition.
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") && d.Name() != "seed.json" {
 			paths = append(paths, path)
 		}
 		return err
@@ -436,19 +437,33 @@ func TestExamplesAreValid(t *testing.T) {
 // independent of work in progress there.
 func TestFormSchemaMatchesGoStruct(t *testing.T) {
 	t.Parallel()
-	tags := structTags(t, "../../forms/definition.go")
-	raw, _ := schemas.Raw("form")
+	nodes := schemaNodes(t, "form", "Form", map[string]string{"Field": "field", "Option": "option", "Rule": "rule"})
+	sameProperties(t, nodes, structTags(t, "../../forms/definition.go"))
+}
+
+// schemaNodes reads the properties of the schema of kind (as the Go struct
+// top) and of its $defs (by the Go struct each is).
+func schemaNodes(t *testing.T, kind, top string, defs map[string]string) map[string]map[string]any {
+	t.Helper()
+	raw, _ := schemas.Raw(kind)
 	var doc struct {
 		Properties map[string]any            `json:"properties"`
 		Defs       map[string]map[string]any `json:"$defs"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("decode form schema: %v", err)
+		t.Fatalf("decode %s schema: %v", kind, err)
 	}
-	nodes := map[string]map[string]any{"Form": doc.Properties}
-	for goName, def := range map[string]string{"Field": "field", "Option": "option", "Rule": "rule"} {
+	nodes := map[string]map[string]any{top: doc.Properties}
+	for goName, def := range defs {
 		nodes[goName], _ = doc.Defs[def]["properties"].(map[string]any)
 	}
+	return nodes
+}
+
+// sameProperties checks each schema node declares exactly its Go struct's
+// JSON names.
+func sameProperties(t *testing.T, nodes map[string]map[string]any, tags map[string][]string) {
+	t.Helper()
 	for goName, props := range nodes {
 		var inSchema []string
 		for name := range props {
@@ -575,8 +590,8 @@ func structTags(t *testing.T, path string) map[string][]string {
 func TestKindsAndRaw(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
-	if got := v.Kinds(); !slices.Equal(got, []string{"dashboard", "flow", "form", "report", "role"}) {
-		t.Errorf("Kinds() = %q, want [dashboard flow form report role]", got)
+	if got := v.Kinds(); !slices.Equal(got, []string{"dashboard", "document", "flow", "form", "portal", "report", "role"}) {
+		t.Errorf("Kinds() = %q, want [dashboard document flow form portal report role]", got)
 	}
 	for _, name := range append(v.Kinds(), schemas.Envelope) {
 		raw, ok := schemas.Raw(name)
@@ -609,7 +624,7 @@ func TestKindsAndRaw(t *testing.T) {
 // the studio shows each node's description.
 func TestEverySchemaNodeIsDescribed(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"form", "flow", "report", "dashboard", schemas.Envelope} {
+	for _, name := range []string{"form", "flow", "report", "dashboard", "portal", schemas.Envelope} {
 		raw, _ := schemas.Raw(name)
 		var doc any
 		if err := json.Unmarshal(raw, &doc); err != nil {
@@ -647,4 +662,12 @@ func undescribed(node any, path string) []string {
 		}
 	}
 	return out
+}
+
+// TestDocumentSchemaMatchesGoStruct is TestFormSchemaMatchesGoStruct for
+// document templates: document.schema.json against documents/definition.go.
+func TestDocumentSchemaMatchesGoStruct(t *testing.T) {
+	t.Parallel()
+	nodes := schemaNodes(t, "document", "Template", map[string]string{"Section": "section"})
+	sameProperties(t, nodes, structTags(t, "../../documents/definition.go"))
 }

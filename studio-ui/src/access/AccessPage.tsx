@@ -1,39 +1,56 @@
+import './access.css';
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { api } from '../api/client';
+import { Tabs, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import type { FormDefinition } from '../api/types';
 import { definitions } from '../api/definitions';
-import type { DefinitionInfo, Department, User } from '../api/types';
 import { useI18n } from '../i18n';
-import { PageError } from '../shell/PageState';
+import { PageError, PageLoading } from '../shell/PageState';
+import { accessApi, type AdminDepartment, type AdminUser } from './accessApi';
+import type { RoleDefinition } from './roleModel';
+import { UsersTab } from './UsersTab';
+import { DepartmentsTab } from './DepartmentsTab';
+import { PermissionsTab } from './PermissionsTab';
+import { ApiKeysTab } from './ApiKeysTab';
+import { ExplainPanel } from './ExplainPanel';
 
 interface Data {
-  users: User[];
-  total: number;
-  departments: Department[];
-  roles: DefinitionInfo[];
+  users: AdminUser[];
+  departments: AdminDepartment[];
+  roles: RoleDefinition[];
+  versions: Record<string, number>;
+  forms: FormDefinition[];
 }
 
-/** Who may do what: users with their roles, departments, and the roles
- * themselves. Editing comes with the access admin; this is what is live. */
+const tabs = ['users', 'departments', 'permissions', 'keys', 'explain'] as const;
+
+/** The access admin: users, departments, roles and their permissions, API
+ * keys, and why a user may do what they may. Every change is live at once:
+ * the server rebuilds access on each write. */
 export function AccessPage() {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const tab = tabs.find((x) => x === params.get('tab')) ?? 'users';
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
     setError(null);
-    Promise.all([
-      api.get<{ items: User[]; total?: number }>('/api/v1/admin/users?per_page=200'),
-      api.get<{ items: Department[] }>('/api/v1/admin/departments'),
-      definitions.list(),
-    ]).then(
-      ([u, d, defs]) =>
-        setData({ users: u.items, total: u.total ?? u.items.length, departments: d.items, roles: defs.filter((x) => x.kind === 'role') }),
+    Promise.all([accessApi.users(), accessApi.departments(), accessApi.roles(), definitions.list(), accessApi.forms()]).then(
+      ([u, departments, roles, defs, forms]) =>
+        setData({
+          users: u.items,
+          departments,
+          roles,
+          versions: Object.fromEntries(defs.filter((d) => d.kind === 'role').map((d) => [d.key, d.latest_version])),
+          forms,
+        }),
       setError,
     );
   }, []);
   useEffect(load, [load]);
   if (error) return <PageError error={error} onRetry={load} />;
-  const deptName = new Map((data?.departments ?? []).map((d) => [d.id, d.name]));
+  if (!data) return <PageLoading />;
+  const roleKeys = ['admin', ...data.roles.map((r) => r.key)];
   return (
     <div className="page">
       <div className="page-head">
@@ -44,70 +61,23 @@ export function AccessPage() {
           <Typography.Text type="secondary">{t('access.subtitle')}</Typography.Text>
         </div>
       </div>
-      <Alert type="info" showIcon title={t('access.editingComing')} style={{ marginBottom: 16 }} />
       <Tabs
+        activeKey={tab}
+        onChange={(k) => setParams({ tab: k }, { replace: true })}
         items={[
-          {
-            key: 'users',
-            label: t('access.users'),
-            children: (
-              <>
-                {data && data.total > data.users.length && (
-                  <Alert type="info" showIcon title={t('access.firstUsers', { n: data.users.length, total: data.total })} style={{ marginBottom: 12 }} />
-                )}
-                <Table<User>
-                  rowKey="id"
-                  loading={!data}
-                  dataSource={data?.users ?? []}
-                  pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                  columns={[
-                    { title: t('access.name'), dataIndex: 'name' },
-                    { title: t('access.email'), dataIndex: 'email' },
-                    { title: t('access.roles'), render: (_, u) => <Space size={4} wrap>{u.roles.map((r) => <Tag key={r}>{r}</Tag>)}</Space> },
-                    {
-                      title: t('access.departments'),
-                      render: (_, u) => (u.department_ids ?? []).map((id) => deptName.get(id) ?? `#${id}`).join(', '),
-                    },
-                    { title: t('access.active'), render: (_, u) => (u.active ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>) },
-                  ]}
-                />
-              </>
-            ),
-          },
-          {
-            key: 'roles',
-            label: t('access.rolesTab'),
-            children: (
-              <Table<DefinitionInfo>
-                rowKey="key"
-                loading={!data}
-                dataSource={data?.roles ?? []}
-                pagination={false}
-                columns={[
-                  { title: t('forms.colTitle'), dataIndex: 'title', render: (v: string) => label(v) },
-                  { title: t('forms.colKey'), dataIndex: 'key', render: (k: string) => <code>{k}</code> },
-                  { title: t('history.version'), dataIndex: 'latest_version', render: (v: number) => (v ? <Tag color="blue">v{v}</Tag> : null) },
-                ]}
-              />
-            ),
-          },
+          { key: 'users', label: t('access.users'), children: <UsersTab roles={roleKeys} departments={data.departments} /> },
           {
             key: 'departments',
             label: t('access.departments'),
-            children: (
-              <Table<Department>
-                rowKey="id"
-                loading={!data}
-                dataSource={data?.departments ?? []}
-                pagination={false}
-                locale={{ emptyText: t('access.noDepartments') }}
-                columns={[
-                  { title: t('access.name'), dataIndex: 'name' },
-                  { title: t('access.parent'), render: (_, d) => (d.parent_id ? (deptName.get(d.parent_id) ?? `#${d.parent_id}`) : '—') },
-                ]}
-              />
-            ),
+            children: <DepartmentsTab departments={data.departments} users={data.users} onChanged={load} />,
           },
+          {
+            key: 'permissions',
+            label: t('access.permissions'),
+            children: <PermissionsTab roles={data.roles} forms={data.forms} versions={data.versions} onPublished={load} />,
+          },
+          { key: 'keys', label: t('access.apiKeys'), children: <ApiKeysTab users={data.users} roles={roleKeys} /> },
+          { key: 'explain', label: t('access.explainTab'), children: <ExplainPanel users={data.users} forms={data.forms} /> },
         ]}
       />
     </div>

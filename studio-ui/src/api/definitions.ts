@@ -23,13 +23,13 @@ export const definitions = {
   list: () => api.get<{ items: DefinitionInfo[] }>(base).then((r) => r.items),
 
   /** The saved draft and its tag. */
-  async draft(kind: string, key: string): Promise<{ body: FormDefinition; tag: string }> {
-    const r = await request<FormDefinition>('GET', `${one(kind, key)}/draft`);
+  async draft<T = FormDefinition>(kind: string, key: string): Promise<{ body: T; tag: string }> {
+    const r = await request<T>('GET', `${one(kind, key)}/draft`);
     return { body: r.data, tag: r.headers.get('ETag') ?? '' };
   },
 
   /** Saves body as the draft, refusing (409) if someone saved since `since`. */
-  async save(body: FormDefinition, since: DraftBase): Promise<{ saved: DraftSaved; tag: string }> {
+  async save(body: FormDefinition | { kind: string; key: string }, since: DraftBase): Promise<{ saved: DraftSaved; tag: string }> {
     const headers: Record<string, string> = {};
     if (since && 'tag' in since && since.tag) headers['If-Match'] = since.tag;
     if (since && 'none' in since) headers['If-None-Match'] = '*';
@@ -52,7 +52,8 @@ export const definitions = {
   versions: (kind: string, key: string) =>
     api.get<{ items: DefinitionVersion[] }>(`${one(kind, key)}/versions`).then((r) => r.items),
 
-  version: (kind: string, key: string, v: number) => api.get<DefinitionVersionDetail>(`${one(kind, key)}/versions/${v}`),
+  version: <T = FormDefinition>(kind: string, key: string, v: number) =>
+    api.get<DefinitionVersionDetail<T>>(`${one(kind, key)}/versions/${v}`),
 
   /** The JSON Schema of a kind, as the server validates with it. */
   schema: (kind: string) => api.get<Record<string, unknown>>(`/api/v1/schemas/${encodeURIComponent(kind)}`),

@@ -23,6 +23,17 @@ export const forms = {
 };
 
 export const people = {
+  /** Users with their e-mail and roles: admins only. */
   users: (q: string) => api.get<{ items: User[] }>(`/api/v1/admin/users${query({ q, per_page: 20 })}`).then((r) => r.items),
-  departments: () => api.get<{ items: Department[] }>('/api/v1/admin/departments').then((r) => r.items),
+  /** Names and ids of active users matching q: anyone signed in, for pickers. */
+  find: (q: string) => api.get<{ items: Person[] }>(`/api/v1/people${query({ q, limit: 20 })}`).then((r) => r.items),
+  /** Names of the users with these ids. */
+  named: (ids: number[]) => api.get<{ items: Person[] }>(`/api/v1/people${query({ ids: ids.join(',') })}`).then((r) => r.items),
+  departments: () => api.get<{ items: Department[] }>('/api/v1/people/departments').then((r) => r.items),
 };
+
+/** What any signed-in user may know of another. */
+export interface Person {
+  id: number;
+  name: string;
+}

@@ -142,8 +142,8 @@ export interface DefinitionVersion {
   note: string;
 }
 
-export interface DefinitionVersionDetail extends DefinitionVersion {
-  definition: FormDefinition;
+export interface DefinitionVersionDetail<T = FormDefinition> extends DefinitionVersion {
+  definition: T;
 }
 
 export interface User {

@@ -1,25 +1,25 @@
-// The app's routes. The studio lives under /studio; the workspace will live
-// under /app in the same app, sharing the API client, the renderer and the
-// shell. Every page but the login loads on demand, so the designers'
-// libraries stay out of the first load.
+// The app's routes: the studio under /studio, the workspace under /app and
+// the portal under /portal, one app sharing the API client, the renderer and
+// the shell. Each area keeps its own route list beside its pages.
 
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { LoginPage } from '../auth/LoginPage';
 import { RequireAuth } from '../auth/RequireAuth';
 import { StudioLayout } from '../shell/StudioLayout';
-import { PageLoading } from '../shell/PageState';
 import { NotFoundPage } from '../shell/NotFoundPage';
 import { RouteError } from '../shell/RouteError';
+import { page } from './lazyPage';
+import { flowRoutes } from '../flows/routes';
+import { reportRoutes } from '../reports/routes';
+import { accessRoutes } from '../access/routes';
+import { appRoutes } from '../apps/routes';
+import { workspaceRoutes } from '../workspace/routes';
+import { portalRoutes } from '../portal/routes';
 
 const FormListPage = lazy(() => import('../designer/FormListPage').then((m) => ({ default: m.FormListPage })));
 const FormDesignerPage = lazy(() => import('../designer/FormDesignerPage').then((m) => ({ default: m.FormDesignerPage })));
 const NewRecordPage = lazy(() => import('../records/NewRecordPage').then((m) => ({ default: m.NewRecordPage })));
-const FlowListPage = lazy(() => import('../flows/FlowListPage').then((m) => ({ default: m.FlowListPage })));
-const AccessPage = lazy(() => import('../access/AccessPage').then((m) => ({ default: m.AccessPage })));
-const ReportsPage = lazy(() => import('../reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
-
-const page = (el: ReactNode) => <Suspense fallback={<PageLoading />}>{el}</Suspense>;
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/studio/forms" replace /> },
@@ -37,11 +37,14 @@ export const routes: RouteObject[] = [
       { path: 'forms', element: page(<FormListPage />) },
       { path: 'forms/:key/design', element: page(<FormDesignerPage />) },
       { path: 'forms/:key/records/new', element: page(<NewRecordPage />) },
-      { path: 'flows', element: page(<FlowListPage />) },
-      { path: 'reports', element: page(<ReportsPage />) },
-      { path: 'access', element: page(<AccessPage />) },
+      ...flowRoutes,
+      ...reportRoutes,
+      ...accessRoutes,
+      ...appRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },
+  ...workspaceRoutes,
+  ...portalRoutes,
   { path: '*', element: <NotFoundPage /> },
 ];

@@ -19,20 +19,25 @@ function LoginError({ error }: { error: unknown }) {
   return <ErrorAlert error={error} style={{ marginBottom: 16 }} />;
 }
 
-/** Where a login may send the user back to: only pages of this app. */
-export function safeNext(next: string | null): string {
-  if (next && next.startsWith('/studio/') && !next.startsWith('//') && !next.startsWith('/studio/login')) return next;
-  return '/studio/forms';
+/** The parts of the app with a sign-in page of their own, and where each starts. */
+export type Area = 'studio' | 'app';
+const home: Record<Area, string> = { studio: '/studio/forms', app: '/app' };
+
+/** Where a login may send the user back to: only pages of this area. */
+export function safeNext(next: string | null, area: Area = 'studio'): string {
+  const base = `/${area}`;
+  if (next && (next === base || next.startsWith(`${base}/`)) && !next.startsWith('//') && !next.startsWith(`${base}/login`)) return next;
+  return home[area];
 }
 
-export function LoginPage() {
+export function LoginPage({ area = 'studio' }: { area?: Area }) {
   const { t } = useI18n();
   const { status, login, expired } = useAuth();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const next = safeNext(params.get('next'));
+  const next = safeNext(params.get('next'), area);
 
   if (status === 'signedIn') return <Navigate to={next} replace />;
 
@@ -61,7 +66,7 @@ export function LoginPage() {
             <Typography.Title level={3} style={{ margin: 0 }}>
               {t('app.name')}
             </Typography.Title>
-            <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
+            <Typography.Text type="secondary">{t(area === 'app' ? 'ws.loginSubtitle' : 'login.subtitle')}</Typography.Text>
           </div>
         </div>
         {expired && !error && <Alert type="info" showIcon title={t('login.expired')} style={{ marginBottom: 16 }} />}
@@ -72,7 +77,7 @@ export function LoginPage() {
             label={t('login.email')}
             rules={[{ required: true, message: t('login.emailRequired') }]}
           >
-            <Input prefix={<MailOutlined />} autoComplete="username" autoFocus placeholder="admin@example.com" />
+            <Input prefix={<MailOutlined />} autoComplete="username" autoFocus placeholder={area === 'app' ? 'name@example.com' : 'admin@example.com'} />
           </Form.Item>
           <Form.Item
             name="password"

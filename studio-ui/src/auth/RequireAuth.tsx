@@ -10,7 +10,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (status === 'loading') return <PageLoading />;
   if (status === 'signedOut') {
     const next = location.pathname + location.search;
-    return <Navigate to={`/studio/login?next=${encodeURIComponent(next)}`} replace />;
+    // note: each area (studio, workspace) signs in on its own page.
+    const area = location.pathname.startsWith('/app') ? '/app' : '/studio';
+    return <Navigate to={`${area}/login?next=${encodeURIComponent(next)}`} replace />;
   }
   return <>{children}</>;
 }

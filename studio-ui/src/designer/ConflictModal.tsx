@@ -14,12 +14,14 @@ interface Props {
   onReload(): void;
   onOverwrite(): void;
   onCancel(): void;
+  /** What was changed, when it is not a form ("Someone else changed this flow"). */
+  title?: string;
 }
 
 /** Someone else saved or published this form meanwhile: say who and when
  * (the server's message), and let the analyst choose what happens. Nothing
  * is overwritten unless they say so. */
-export function ConflictModal({ conflict, onReload, onOverwrite, onCancel }: Props) {
+export function ConflictModal({ conflict, onReload, onOverwrite, onCancel, title }: Props) {
   const { t } = useI18n();
   return (
     <Modal
@@ -28,7 +30,7 @@ export function ConflictModal({ conflict, onReload, onOverwrite, onCancel }: Pro
       title={
         <Space>
           <WarningOutlined style={{ color: '#faad14' }} />
-          {t('conflict.title')}
+          {title ?? t('conflict.title')}
         </Space>
       }
       footer={

@@ -3,34 +3,33 @@
 // a live preview, the diff before publishing, and the version history.
 
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { App, Button, Result, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Result, Segmented, Tooltip, Typography } from 'antd';
 import {
   ArrowLeftOutlined,
-  CheckCircleOutlined,
   CloudUploadOutlined,
   EditOutlined,
   EyeOutlined,
   FileAddOutlined,
   HistoryOutlined,
-  LoadingOutlined,
+  LayoutOutlined,
   SaveOutlined,
-  WarningOutlined,
 } from '@ant-design/icons';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { ApiError } from '../api/client';
-import { definitions, type DraftBase } from '../api/definitions';
+import { definitions } from '../api/definitions';
 import { forms as formsAPI } from '../api/forms';
-import type { FormSummary, PublishResult } from '../api/types';
+import type { FormSummary } from '../api/types';
 import { useI18n } from '../i18n';
 import { PageError, PageLoading } from '../shell/PageState';
 import { useUnsavedGuard } from '../shell/useUnsavedGuard';
 import { Canvas, DesignerBoard, type DropTarget } from './Canvas';
-import { ConflictModal, type Conflict } from './ConflictModal';
+import { DraftStatus } from './DraftStatus';
+import { ConflictModal } from './ConflictModal';
 import { canonical, findField, fromDefinition, reducer, ROOT, toDefinition, type Labels } from './designerState';
 import { FieldProperties } from './FieldProperties';
 import { formulaResultsFromSchema, typesFromSchema } from './fieldTypes';
 import { FormSettings } from './FormSettings';
 import { HistoryDrawer } from './HistoryDrawer';
+import { LayoutEditor } from './LayoutEditor';
 import { loadForm, type Loaded } from './loadForm';
 import { Palette } from './Palette';
 import { PreviewPane } from './PreviewPane';
@@ -38,6 +37,7 @@ import { placeProblems } from './problems';
 import { PublishDrawer } from './PublishDrawer';
 import { typeLabel } from './typeLabel';
 import { useLiveValidation } from './useLiveValidation';
+import { useDraftLifecycle } from './useDraftLifecycle';
 
 interface Meta {
   types: string[];
@@ -106,19 +106,27 @@ interface DesignerProps {
 
 function Designer({ loaded, meta, reload }: DesignerProps) {
   const { t, label } = useI18n();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const [state, dispatch] = useReducer(reducer, loaded, (l) => fromDefinition(l.body, l.live));
   const { def, paths } = useMemo(() => toDefinition(state), [state]);
   const text = useMemo(() => canonical(def), [def]);
-  const [savedText, setSavedText] = useState(() => (loaded.source === 'new' ? '' : canonical(toDefinition(fromDefinition(loaded.body, null)).def)));
-  const [draftBase, setDraftBase] = useState<DraftBase>(loaded.draftBase);
-  const [baseVersion, setBaseVersion] = useState(loaded.liveVersion);
-  const [saving, setSaving] = useState(false);
-  const [mode, setMode] = useState<'design' | 'preview'>('design');
-  const [publishOpen, setPublishOpen] = useState(false);
-  const [historyOpen, setHistoryOpen] = useState(false);
-  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [openedText] = useState(() => (loaded.source === 'new' ? '' : canonical(toDefinition(fromDefinition(loaded.body, null)).def)));
+  const [mode, setMode] = useState<'design' | 'layout' | 'preview'>('design');
+  // note: the form designer publishes what it has saved; an unchanged live
+  // form counts as its own draft.
+  const { savedText, baseVersion, saving, save, prepare, publishOpen, setPublishOpen, historyOpen, setHistoryOpen, conflict, setConflict, afterPublish, onConflict, overwrite, reloadAfterConflict } =
+    useDraftLifecycle({
+      kind: 'form',
+      key: loaded.body.key,
+      body: def,
+      text,
+      savedText: openedText,
+      draftBase: loaded.draftBase,
+      liveVersion: loaded.liveVersion,
+      hasDraft: true,
+      reload,
+      words: { saved: 'designer.saved', savedWithProblems: 'designer.savedWithProblems', published: 'publish.done' },
+    });
   const check = useLiveValidation(def, text);
   const placed = useMemo(() => placeProblems(check.problems, paths, state.key), [check.problems, paths, state.key]);
   const dirty = text !== savedText && state.fields.length + state.rules.length > 0;
@@ -139,72 +147,6 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
     [labels, targets],
   );
 
-  const save = useCallback(
-    async (force = false): Promise<boolean> => {
-      setSaving(true);
-      try {
-        const { saved, tag } = await definitions.save(def, force ? null : draftBase);
-        setDraftBase({ tag });
-        setSavedText(text);
-        if (saved.valid) message.success(t('designer.saved'));
-        else message.warning(t('designer.savedWithProblems', { n: saved.problems.length }));
-        return true;
-      } catch (e) {
-        if (e instanceof ApiError && e.isConflict) setConflict({ error: e, during: 'save' });
-        else message.error(e instanceof Error ? e.message : String(e));
-        return false;
-      } finally {
-        setSaving(false);
-      }
-    },
-    [def, draftBase, text, message, t],
-  );
-
-  const prepare = useCallback(async () => (text === savedText ? true : save()), [text, savedText, save]);
-
-  const afterPublish = (r: PublishResult, what: 'published' | 'rolledBack') => {
-    setPublishOpen(false);
-    setHistoryOpen(false);
-    if (r.unchanged) message.info(t('publish.unchanged', { n: r.version }));
-    else message.success(what === 'published' ? t('publish.done', { n: r.version }) : t('history.done', { n: r.version }));
-    setSavedText(text);
-    void reload(what === 'published' ? 'draft' : 'live');
-  };
-
-  const onConflict = (e: ApiError) => {
-    setPublishOpen(false);
-    setHistoryOpen(false);
-    setConflict({ error: e, during: 'publish' });
-  };
-
-  const overwrite = async () => {
-    const c = conflict;
-    setConflict(null);
-    if (c?.during === 'save') {
-      await save(true);
-      return;
-    }
-    // note: publishing over someone else's version is done knowingly: the
-    // diff is shown again against what is live now.
-    try {
-      const vs = await definitions.versions('form', state.key);
-      setBaseVersion(vs[0]?.version ?? 0);
-      setPublishOpen(true);
-    } catch (e) {
-      message.error(e instanceof Error ? e.message : String(e));
-    }
-  };
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        if (!saving) void save();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [save, saving]);
 
   const selected = findField(state, state.selected);
   const panel = useRef<HTMLElement>(null);
@@ -212,7 +154,6 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
   useEffect(() => {
     if (panel.current) panel.current.scrollTop = 0;
   }, [state.selected]);
-  const problemTotal = check.problems.length;
   const draftDiffers = loaded.live ? canonical(toDefinition(fromDefinition(loaded.live, null)).def) !== text : true;
 
   return (
@@ -227,38 +168,14 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
           </Typography.Text>
           <code className="muted">{state.key}</code>
         </div>
-        <Space size={4} wrap className="designer-status">
-          {baseVersion ? <Tag color="green">{t('designer.liveVersion', { n: baseVersion })}</Tag> : <Tag>{t('designer.notPublished')}</Tag>}
-          {baseVersion > 0 && draftDiffers && <Tag color="gold">{t('designer.unpublishedChanges')}</Tag>}
-          {dirty && (
-            <Tag color="orange" data-testid="unsaved">
-              {t('designer.unsaved')}
-            </Tag>
-          )}
-          {check.checking ? (
-            <Tag icon={<LoadingOutlined />}>{t('expr.checking')}</Tag>
-          ) : check.error ? (
-            <Tooltip title={check.error instanceof Error ? check.error.message : ''}>
-              <Tag color="default" icon={<WarningOutlined />}>
-                {t('designer.checkFailed')}
-              </Tag>
-            </Tooltip>
-          ) : problemTotal ? (
-            <Tag color="red" icon={<WarningOutlined />} data-testid="problem-count">
-              {t('designer.problemsN', { n: problemTotal })}
-            </Tag>
-          ) : (
-            <Tag color="green" icon={<CheckCircleOutlined />} data-testid="no-problems">
-              {t('designer.noProblems')}
-            </Tag>
-          )}
-        </Space>
+        <DraftStatus baseVersion={baseVersion} draftDiffers={draftDiffers} dirty={dirty} check={check} />
         <div className="spacer" />
         <Segmented
           value={mode}
-          onChange={(v) => setMode(v as 'design' | 'preview')}
+          onChange={(v) => setMode(v as 'design' | 'layout' | 'preview')}
           options={[
             { value: 'design', label: t('designer.design'), icon: <EditOutlined /> },
+            { value: 'layout', label: t('designer.layout'), icon: <LayoutOutlined /> },
             { value: 'preview', label: t('designer.preview'), icon: <EyeOutlined /> },
           ]}
         />
@@ -284,6 +201,10 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
       {mode === 'preview' ? (
         <div className="designer-preview">
           <PreviewPane def={def} schema={check.problems.length === 0 && !check.checking ? check.recordSchema : undefined} />
+        </div>
+      ) : mode === 'layout' ? (
+        <div className="designer-preview">
+          <LayoutEditor state={state} dispatch={dispatch} />
         </div>
       ) : (
         <DesignerBoard state={state} onAdd={add} onMove={(uid, toIndex) => dispatch({ type: 'move', uid, toIndex })}>
@@ -338,11 +259,7 @@ function Designer({ loaded, meta, reload }: DesignerProps) {
         conflict={conflict}
         onCancel={() => setConflict(null)}
         onOverwrite={() => void overwrite()}
-        onReload={() => {
-          setConflict(null);
-          setSavedText(text);
-          void reload();
-        }}
+        onReload={reloadAfterConflict}
       />
     </div>
   );

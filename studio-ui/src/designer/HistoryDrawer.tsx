@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Drawer, List, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import { EyeOutlined, RollbackOutlined } from '@ant-design/icons';
+import { App, Button, Drawer, Table, Typography } from 'antd';
+import { EyeOutlined } from '@ant-design/icons';
 import { ApiError } from '../api/client';
 import { definitions } from '../api/definitions';
 import type { DefinitionVersion, FormDefinition, PublishResult } from '../api/types';
@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { ErrorAlert } from '../shell/ErrorAlert';
 import { PageLoading } from '../shell/PageState';
 import { typeLabel } from './typeLabel';
+import { VersionList } from './VersionList';
 
 interface Props {
   open: boolean;
@@ -22,7 +23,7 @@ interface Props {
 /** Every published version, who published it, when and why; any older one
  * can be published again (a rollback is a new version). */
 export function HistoryDrawer({ open, formKey, baseVersion, onClose, onRolledBack, onConflict }: Props) {
-  const { t, fmt, label } = useI18n();
+  const { t, label } = useI18n();
   const { modal } = App.useApp();
   const [versions, setVersions] = useState<DefinitionVersion[] | null>(null);
   const [names, setNames] = useState<Record<number, string>>({});
@@ -78,53 +79,22 @@ export function HistoryDrawer({ open, formKey, baseVersion, onClose, onRolledBac
     }
   };
 
-  const latest = versions?.[0]?.version;
   return (
     <Drawer open={open} onClose={onClose} size="large" title={t('history.title')} destroyOnHidden>
       {error ? <ErrorAlert error={error} style={{ marginBottom: 16 }} /> : null}
       {!versions && !error && <PageLoading />}
       {versions && (
-        <List
-          dataSource={versions}
-          renderItem={(v) => (
-            <List.Item
-              data-testid={`version-${v.version}`}
-              actions={[
-                <Button key="view" size="small" icon={<EyeOutlined />} onClick={() => view(v.version)}>
-                  {t('history.view')}
-                </Button>,
-                v.version !== latest ? (
-                  <Popconfirm
-                    key="rollback"
-                    title={t('history.rollbackConfirm', { n: v.version })}
-                    description={t('history.rollbackHint')}
-                    okText={t('history.rollback')}
-                    cancelText={t('common.cancel')}
-                    onConfirm={() => rollback(v.version)}
-                  >
-                    <Button size="small" icon={<RollbackOutlined />} loading={busy === v.version}>
-                      {t('history.rollback')}
-                    </Button>
-                  </Popconfirm>
-                ) : (
-                  <Tag key="live" color="green">
-                    {t('history.live')}
-                  </Tag>
-                ),
-              ]}
-            >
-              <List.Item.Meta
-                title={
-                  <Space>
-                    <Tag color="blue">v{v.version}</Tag>
-                    <span>{fmt.dateTime(v.published_at)}</span>
-                    <span className="muted">{v.published_by ? (names[v.published_by] ?? `#${v.published_by}`) : t('history.system')}</span>
-                  </Space>
-                }
-                description={v.note || <span className="muted">{t('history.noNote')}</span>}
-              />
-            </List.Item>
-          )}
+        <VersionList
+          versions={versions}
+          busy={busy}
+          onRollback={(v) => void rollback(v)}
+          rollbackHint={t('history.rollbackHint')}
+          names={names}
+          actions={(v) => [
+            <Button key="view" size="small" icon={<EyeOutlined />} onClick={() => view(v.version)}>
+              {t('history.view')}
+            </Button>,
+          ]}
         />
       )}
       {viewing && (

@@ -5,6 +5,7 @@
 import type { FieldDef, FormDefinition, FormRule } from '../api/types';
 import { allowedInSubTable, cleanField, defaultsFor } from './fieldTypes';
 import { keyFromLabel } from './keys';
+import { parseLayout, syncLayout, toStored } from '../renderer/formLayout';
 
 export interface DField {
   uid: string;
@@ -141,7 +142,7 @@ export type Action =
   | { type: 'update'; uid: string; patch: Partial<FieldDef> }
   | { type: 'setKey'; uid: string; key: string }
   | { type: 'select'; uid: string | null }
-  | { type: 'form'; patch: { title?: string; description?: string } }
+  | { type: 'form'; patch: { title?: string; description?: string; layout?: Record<string, unknown> } }
   | { type: 'addRule' }
   | { type: 'updateRule'; uid: string; patch: Partial<FormRule> }
   | { type: 'removeRule'; uid: string }
@@ -172,7 +173,27 @@ function move<T>(list: T[], from: number, to: number): T[] {
   return out;
 }
 
+/** Applies an action; the layout follows the fields it names (see
+ * followFields). */
 export function reducer(s: DesignerState, a: Action): DesignerState {
+  const next = reduce(s, a);
+  return next.layout && next.fields !== s.fields ? followFields(s, next) : next;
+}
+
+/** Keeps the layout naming the form's fields: a field whose key changed
+ * keeps its place, a removed one leaves it. */
+function followFields(before: DesignerState, after: DesignerState): DesignerState {
+  const old = new Map(before.fields.map((f) => [f.uid, f.def.key]));
+  const renamed: Record<string, string> = {};
+  for (const f of after.fields) {
+    const was = old.get(f.uid);
+    if (was !== undefined && was !== f.def.key) renamed[was] = f.def.key;
+  }
+  const layout = toStored(syncLayout(parseLayout(after.layout), renamed, after.fields.map((f) => f.def.key)));
+  return { ...after, layout };
+}
+
+function reduce(s: DesignerState, a: Action): DesignerState {
   switch (a.type) {
     case 'reset':
       return a.state;

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Table, Tag, Typography } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import { definitions } from '../api/definitions';
 import type { DefinitionInfo, DefinitionVersion } from '../api/types';
 import { useI18n } from '../i18n';
@@ -29,8 +31,7 @@ function Versions({ flowKey }: { flowKey: string }) {
   );
 }
 
-/** The approval flows and their versions. Editing them comes with the flow
- * designer; what is listed here is live. */
+/** The approval flows and their versions; each opens in the designer. */
 export function FlowListPage() {
   const { t, label } = useI18n();
   const [rows, setRows] = useState<DefinitionInfo[] | null>(null);
@@ -51,7 +52,6 @@ export function FlowListPage() {
           <Typography.Text type="secondary">{t('flows.subtitle')}</Typography.Text>
         </div>
       </div>
-      <Alert type="info" showIcon title={t('flows.designerComing')} style={{ marginBottom: 16 }} />
       <Table<DefinitionInfo>
         rowKey="key"
         loading={!rows}
@@ -60,7 +60,15 @@ export function FlowListPage() {
         expandable={{ expandedRowRender: (r) => <Versions flowKey={r.key} /> }}
         locale={{ emptyText: t('flows.empty') }}
         columns={[
-          { title: t('forms.colTitle'), dataIndex: 'title', render: (v: string) => <strong>{label(v)}</strong> },
+          {
+            title: t('forms.colTitle'),
+            dataIndex: 'title',
+            render: (v: string, r) => (
+              <Link to={`/studio/flows/${r.key}/design`} data-testid={`flow-${r.key}`}>
+                <strong>{label(v)}</strong>
+              </Link>
+            ),
+          },
           { title: t('forms.colKey'), dataIndex: 'key', render: (k: string) => <code>{k}</code> },
           {
             title: t('forms.colStatus'),
@@ -69,6 +77,17 @@ export function FlowListPage() {
                 {r.latest_version ? <Tag color="green">{t('designer.liveVersion', { n: r.latest_version })}</Tag> : <Tag>{t('designer.notPublished')}</Tag>}
                 {r.has_draft && <Tag color="gold">{t('forms.hasDraft')}</Tag>}
               </Space>
+            ),
+          },
+          {
+            title: '',
+            width: 110,
+            render: (_, r) => (
+              <Link to={`/studio/flows/${r.key}/design`}>
+                <Button size="small" icon={<EditOutlined />}>
+                  {t('flows.design')}
+                </Button>
+              </Link>
             ),
           },
         ]}

@@ -1,6 +1,13 @@
 // English. The keys are the studio's vocabulary; zh.ts must have each one.
 
-export const en = {
+import * as flows from '../flows/messages';
+import * as reports from '../reports/messages';
+import * as access from '../access/messages';
+import * as apps from '../apps/messages';
+import * as workspace from '../workspace/messages';
+import * as portal from '../portal/messages';
+
+const core = {
   'app.name': 'Mosaic Studio',
 
   'common.loading': 'Loading…',
@@ -100,6 +107,25 @@ export const en = {
   'designer.noProblems': 'No problems',
   'designer.design': 'Design',
   'designer.preview': 'Preview',
+  'designer.layout': 'Layout',
+  'layout.help': 'Group fields into sections of 1 to 3 columns, and into tabs. Pick a section’s fields in the order they should appear; picking a field placed elsewhere moves it. Fields left out come after, two to a row.',
+  'layout.addSection': 'Add section',
+  'layout.addTab': 'Add tab',
+  'layout.newSection': 'New section',
+  'layout.newTab': 'Tab {n}',
+  'layout.tab': 'Tab',
+  'layout.tabTitle': 'Title of tab {n}',
+  'layout.removeTab': 'Remove tab',
+  'layout.untitledSection': 'Section without a title',
+  'layout.sectionTitle': 'Title of section {name}',
+  'layout.sectionFields': 'Fields of section {name}',
+  'layout.removeSection': 'Remove section',
+  'layout.columns': 'Columns',
+  'layout.nColumns': '{n} col.',
+  'layout.pickFields': 'Pick fields',
+  'layout.unplaced': 'Not placed',
+  'layout.unplacedHelp': 'Shown after the sections and tabs:',
+  'layout.allPlaced': 'Every field is placed',
   'designer.history': 'History',
   'designer.newRecord': 'New record',
   'designer.newRecordHint': 'Fill in the published form',
@@ -315,6 +341,7 @@ export const en = {
   'record.rows': '{n} row(s)',
   'record.fixFirst': 'Fix {n} problem(s) first',
   'record.choose': 'Choose',
+  'record.createNew': 'Create a new one',
   'record.searchRecords': 'Type to search',
   'record.noRecords': 'No records',
   'record.searchUsers': 'Type a name or email',
@@ -348,35 +375,16 @@ export const en = {
   'check.maxItems': 'At most {max}',
   'check.rule': 'A rule of the form is not met',
 
-  'flows.title': 'Flows',
-  'flows.subtitle': 'Approval flows and their published versions.',
-  'flows.designerComing': 'The visual flow designer is the next part of the studio. The flows below are live.',
-  'flows.empty': 'No flows',
+} as const;
 
-  'reports.title': 'Reports and dashboards',
-  'reports.subtitle': 'The published reports and dashboards.',
-  'reports.designerComing': 'The report and dashboard designer is a coming part of the studio. The reports below are live.',
-  'reports.reports': 'Reports',
-  'reports.dashboards': 'Dashboards',
-  'reports.source': 'Source',
-  'reports.chart': 'Chart',
-  'reports.widgets': 'Widgets',
-  'reports.none': 'No reports',
-  'reports.noDashboards': 'No dashboards',
-
-  'access.title': 'Access',
-  'access.subtitle': 'Users, roles and departments, as they are live.',
-  'access.editingComing': 'Editing users, roles and permissions here comes with the access admin.',
-  'access.users': 'Users',
-  'access.rolesTab': 'Roles',
-  'access.departments': 'Departments',
-  'access.name': 'Name',
-  'access.email': 'Email',
-  'access.roles': 'Roles',
-  'access.active': 'Active',
-  'access.parent': 'Parent',
-  'access.firstUsers': 'Showing the first {n} of {total} users.',
-  'access.noDepartments': 'No departments',
+export const en = {
+  ...core,
+  ...flows.en,
+  ...reports.en,
+  ...access.en,
+  ...apps.en,
+  ...workspace.en,
+  ...portal.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,13 @@
 // 简体中文：工作台的默认语言。
 import type { MessageKey } from './en';
+import * as flows from '../flows/messages';
+import * as reports from '../reports/messages';
+import * as access from '../access/messages';
+import * as apps from '../apps/messages';
+import * as workspace from '../workspace/messages';
+import * as portal from '../portal/messages';
 
-export const zh: Record<MessageKey, string> = {
+const core = {
   'app.name': 'Mosaic 工作台',
 
   'common.loading': '加载中…',
@@ -101,6 +107,25 @@ export const zh: Record<MessageKey, string> = {
   'designer.noProblems': '没有问题',
   'designer.design': '设计',
   'designer.preview': '预览',
+  'designer.layout': '布局',
+  'layout.help': '把字段分组到 1 至 3 列的分区和标签页中。按显示顺序为分区选择字段；选择已在别处的字段会把它移过来。未放置的字段显示在最后，每行两个。',
+  'layout.addSection': '添加分区',
+  'layout.addTab': '添加标签页',
+  'layout.newSection': '新分区',
+  'layout.newTab': '标签页 {n}',
+  'layout.tab': '标签页',
+  'layout.tabTitle': '标签页 {n} 的标题',
+  'layout.removeTab': '删除标签页',
+  'layout.untitledSection': '无标题分区',
+  'layout.sectionTitle': '分区 {name} 的标题',
+  'layout.sectionFields': '分区 {name} 的字段',
+  'layout.removeSection': '删除分区',
+  'layout.columns': '列数',
+  'layout.nColumns': '{n} 列',
+  'layout.pickFields': '选择字段',
+  'layout.unplaced': '未放置',
+  'layout.unplacedHelp': '显示在分区和标签页之后：',
+  'layout.allPlaced': '所有字段都已放置',
   'designer.history': '版本历史',
   'designer.newRecord': '新建记录',
   'designer.newRecordHint': '填写已发布的表单',
@@ -315,6 +340,7 @@ export const zh: Record<MessageKey, string> = {
   'record.rows': '{n} 行',
   'record.fixFirst': '请先解决 {n} 个问题',
   'record.choose': '请选择',
+  'record.createNew': '新建一条',
   'record.searchRecords': '输入以搜索',
   'record.noRecords': '没有记录',
   'record.searchUsers': '输入姓名或邮箱',
@@ -348,33 +374,14 @@ export const zh: Record<MessageKey, string> = {
   'check.maxItems': '最多 {max} 项',
   'check.rule': '不符合表单规则',
 
-  'flows.title': '流程',
-  'flows.subtitle': '审批流程及其已发布的版本。',
-  'flows.designerComing': '可视化流程设计器是工作台的下一部分。下列流程均已上线。',
-  'flows.empty': '暂无流程',
+} satisfies Partial<Record<MessageKey, string>>;
 
-  'reports.title': '报表与仪表盘',
-  'reports.subtitle': '已发布的报表和仪表盘。',
-  'reports.designerComing': '报表与仪表盘设计器即将加入工作台。下列报表均已上线。',
-  'reports.reports': '报表',
-  'reports.dashboards': '仪表盘',
-  'reports.source': '数据来源',
-  'reports.chart': '图表',
-  'reports.widgets': '组件数',
-  'reports.none': '暂无报表',
-  'reports.noDashboards': '暂无仪表盘',
-
-  'access.title': '权限',
-  'access.subtitle': '当前生效的用户、角色和部门。',
-  'access.editingComing': '在此编辑用户、角色和权限的功能将随权限管理推出。',
-  'access.users': '用户',
-  'access.rolesTab': '角色',
-  'access.departments': '部门',
-  'access.name': '名称',
-  'access.email': '邮箱',
-  'access.roles': '角色',
-  'access.active': '启用',
-  'access.parent': '上级部门',
-  'access.firstUsers': '显示 {total} 个用户中的前 {n} 个。',
-  'access.noDepartments': '暂无部门',
+export const zh: Record<MessageKey, string> = {
+  ...core,
+  ...flows.zh,
+  ...reports.zh,
+  ...access.zh,
+  ...apps.zh,
+  ...workspace.zh,
+  ...portal.zh,
 };

@@ -5,7 +5,7 @@ import { FunctionOutlined, NumberOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import type { FieldDef } from '../api/types';
 import { useI18n } from '../i18n';
-import { AttachmentInput, DepartmentSelect, RelationSelect, UserSelect, type ControlProps } from './lookups';
+import { AttachmentInput, DepartmentSelect, PersonName, RelationSelect, UserSelect, type ControlProps } from './lookups';
 
 /** The symbol of a currency in the current language: ¥, US$, €. */
 export function currencySymbol(currency: string, locale: string): string {
@@ -175,6 +175,13 @@ export function ValueText({ def, value, pending }: { def: FieldDef; value: unkno
     );
   }
   const empty = def.type === 'auto_number' ? t('record.autoNumber') : '—';
+  if (def.type === 'user' && typeof value === 'number') {
+    return (
+      <span className="value-text" data-testid={`value-${def.key}`}>
+        <PersonName id={value} />
+      </span>
+    );
+  }
   return (
     <span className="value-text" data-testid={`value-${def.key}`}>
       {icon} {formatValue(def, value, { t, fmt, label }) || <span className="muted">{empty}</span>}

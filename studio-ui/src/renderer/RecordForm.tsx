@@ -3,10 +3,11 @@
 // workspace.
 
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Col, Form, Row } from 'antd';
+import { Alert, Col, Form } from 'antd';
 import type { RecordValue } from '../api/types';
 import { useI18n } from '../i18n';
 import { FieldControl, ValueText } from './FieldControl';
+import { FormLayout } from './FormLayout';
 import { SubTableEditor } from './SubTableEditor';
 import type { RenderField } from './recordModel';
 import type { RecordFormState } from './useRecordForm';
@@ -54,7 +55,7 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
   const formError = serverErrors[''] ?? (showAllErrors ? message(form.errors['']) : undefined);
   const visible = useMemo(() => form.fields.filter((f) => form.shown[f.def.key] !== false), [form.fields, form.shown]);
 
-  const item = (f: RenderField) => {
+  const item = (f: RenderField, span: number) => {
     const key = f.def.key;
     const path = `/${key}`;
     const err = errorAt(path);
@@ -92,7 +93,7 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
       body = <ValueText def={f.def} value={form.computed[key]} pending={form.pending[path]} />;
     }
     return (
-      <Col key={key} span={fullWidth.has(f.def.type) ? 24 : 12}>
+      <Col key={key} span={span}>
         <Form.Item
           label={label(f.def.label)}
           htmlFor={id}
@@ -111,7 +112,13 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
   return (
     <Form layout="vertical" component="div" className="record-form" requiredMark>
       {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} role="alert" />}
-      <Row gutter={24}>{visible.map(item)}</Row>
+      <FormLayout
+        layout={form.definition.layout}
+        fields={visible}
+        wide={(f) => fullWidth.has(f.def.type)}
+        render={item}
+        hasError={(k) => !!errorAt(`/${k}`)}
+      />
     </Form>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Avatar, Button, Dropdown, Layout, Menu, Tooltip } from 'antd';
 import {
   ApartmentOutlined,
+  AppstoreOutlined,
   BarChartOutlined,
   FormOutlined,
   LogoutOutlined,
@@ -16,7 +17,7 @@ import { useAuth } from '../auth/AuthContext';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Logo } from './Logo';
 
-const sections = ['forms', 'flows', 'reports', 'access'] as const;
+const sections = ['forms', 'flows', 'reports', 'access', 'apps'] as const;
 
 /** The studio's frame: navigation on the left, the page on the right. The
  * navigation folds away on the designers, which need the width. */
@@ -35,6 +36,7 @@ export function StudioLayout() {
     { key: 'flows', icon: <ApartmentOutlined />, label: t('nav.flows') },
     { key: 'reports', icon: <BarChartOutlined />, label: t('nav.reports') },
     { key: 'access', icon: <SafetyOutlined />, label: t('nav.access') },
+    { key: 'apps', icon: <AppstoreOutlined />, label: t('apps.nav') },
   ];
 
   return (
