@@ -23,7 +23,7 @@ func analyticsHistory(t *testing.T, app *enginetest.App) (h *enginetest.History,
 	t.Helper()
 	sd = app.NewUser(t, enginetest.UserSpec{Email: "sd@example.com", Name: "Sales Director", Roles: []string{"sales_director"}}).ID
 	fd = app.NewUser(t, enginetest.UserSpec{Email: "fd@example.com", Name: "Finance Director", Roles: []string{"finance_director"}}).ID
-	h = app.History(t, time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
+	h = app.History(t, "order", time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
 	const flow, sda, fds = "order_approval", "sales_director_approval", "finance_director_sign"
 	hr := time.Hour
 

@@ -86,7 +86,10 @@ func (e *Engine) recordChanged(ctx context.Context, c *forms.Compiled, action st
 	}
 	for _, s := range subs {
 		payload := map[string]any{"event": event, "form": c.Form.Key, "record_id": id}
-		if !e.payloadRecord(payload, &s, c, rec) {
+		if ok, err := e.payloadRecord(ctx, payload, &s, c, id, rec); err != nil || !ok {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		if err := e.enqueueDelivery(ctx, &s, event, id, payload); err != nil {
@@ -96,17 +99,29 @@ func (e *Engine) recordChanged(ctx context.Context, c *forms.Compiled, action st
 	return nil
 }
 
-// payloadRecord puts rec into payload as the subscription's role sees it,
-// or reports false when the role may not read the form's records at all.
-func (e *Engine) payloadRecord(payload map[string]any, s *store.WebhookSubscription, c *forms.Compiled, rec forms.Record) bool {
+// payloadRecord puts rec (record id) into payload as the subscription's
+// role sees it, or reports false when the role may not read it: no grant to
+// read the form, or the record outside the grant's rows. A subscription acts
+// as no user, so scopes by owner (own, department) give it no rows; scopes
+// by a filter and "all" do.
+func (e *Engine) payloadRecord(ctx context.Context, payload map[string]any, s *store.WebhookSubscription, c *forms.Compiled, id int64, rec forms.Record) (bool, error) {
 	acc, err := e.Access().Access(rbac.Subject{Roles: []string{s.Role}}, c, rbac.ActRead)
 	if err != nil {
-		return false
+		return false, nil
+	}
+	if acc.Rows != nil {
+		if rec == nil {
+			return false, nil
+		}
+		in, err := e.records.InRows(ctx, c, id, acc)
+		if err != nil || !in {
+			return false, err
+		}
 	}
 	if rec != nil {
 		payload["record"] = c.JSONAs(rec, acc, nil)
 	}
-	return true
+	return true, nil
 }
 
 // flowEvents tells subscriptions of a flow's decisions and ends.
@@ -131,7 +146,10 @@ func (l flowEvents) FlowEvent(ctx context.Context, ev flows.Event) error {
 	}
 	for _, s := range subs {
 		payload := map[string]any{"event": ev.Kind, "form": ev.Form, "record_id": ev.RecordID, "flow": ev}
-		if !e.payloadRecord(payload, &s, c, rec) {
+		if ok, err := e.payloadRecord(ctx, payload, &s, c, ev.RecordID, rec); err != nil || !ok {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		if err := e.enqueueDelivery(ctx, &s, ev.Kind, ev.RecordID, payload); err != nil {

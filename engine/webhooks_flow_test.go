@@ -1,16 +1,20 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mosaic-lowcode/mosaic/engine"
 	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
+	"github.com/mosaic-lowcode/mosaic/forms"
 	"github.com/mosaic-lowcode/mosaic/store"
 )
 
@@ -61,6 +65,65 @@ func TestWebhookSubscriptionHearsFlowEvents(t *testing.T) {
 		rec, _ := finished["record"].(map[string]any)
 		if rec == nil || rec["name"] == nil {
 			t.Errorf("flow.finished carries no record: %v", finished)
+		}
+	})
+}
+
+// A subscription reads as its role: a role that reads only the east's
+// orders hears of an order while it is in the east, and of no other; a role
+// scoped by owner hears nothing, as a subscription is no user.
+func TestWebhookSubscriptionKeepsToItsRoleRows(t *testing.T) {
+	enginetest.EachWith(t, enginetest.WithReceiver, func(t *testing.T, app *enginetest.App) {
+		var mu sync.Mutex
+		var got []map[string]any
+		srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			var p map[string]any
+			b, _ := io.ReadAll(r.Body)
+			_ = json.Unmarshal(b, &p)
+			mu.Lock()
+			got = append(got, p)
+			mu.Unlock()
+		}))
+		defer srv.Close()
+		w := newWorld(t, app)
+		role := `{"kind": "role", "key": "east_feed", "title": "East feed", "grants": [
+			{"form": "order", "actions": ["read"], "scope": "filter", "filter": "region == \"east\"", "fields": {"margin": "hidden"}}]}`
+		if _, err := app.Engine.Import(context.Background(), [][]byte{[]byte(role)}, engine.PublishOptions{}, forms.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range []string{"east_feed", "sales_rep"} {
+			app.Expect(t, 201, "POST", "/api/v1/admin/webhooks", fmt.Sprintf(`{"form": "order",
+				"events": ["record.created", "record.updated", "record.deleted"], "url": %q, "role": %q}`, srv.URL+"/"+role, role), nil)
+		}
+		east := w.order(t, "1000.00", "0") // created, then its sales rep named: two events
+		west := w.order(t, "2000.00", "0")
+		app.Expect(t, 200, "PATCH", fmt.Sprintf("/api/v1/forms/order/records/%d", west), `{"region": "west"}`, nil)
+		app.Expect(t, 204, "DELETE", fmt.Sprintf("/api/v1/forms/order/records/%d", west), "", nil)
+		app.Expect(t, 204, "DELETE", fmt.Sprintf("/api/v1/forms/order/records/%d", east), "", nil)
+		runJobs(t, app, time.Minute)
+
+		mu.Lock()
+		defer mu.Unlock()
+		var events []string
+		for _, p := range got {
+			rec, _ := p["record"].(map[string]any)
+			if rec == nil || rec["region"] != "east" {
+				t.Errorf("%s of order %v carries %v, want an order in the east", p["event"], p["record_id"], rec)
+			}
+			if _, ok := rec["margin"]; ok {
+				t.Errorf("the role may not read margin: %v", rec)
+			}
+			events = append(events, fmt.Sprintf("%s %v", p["event"], p["record_id"]))
+		}
+		slices.Sort(events)
+		want := []string{
+			fmt.Sprintf("record.created %d", east), fmt.Sprintf("record.created %d", west),
+			fmt.Sprintf("record.deleted %d", east),
+			fmt.Sprintf("record.updated %d", east), fmt.Sprintf("record.updated %d", west),
+		}
+		slices.Sort(want)
+		if !slices.Equal(events, want) {
+			t.Errorf("events %v, want %v (the west order's move and delete unheard; nothing for the owner-scoped role)", events, want)
 		}
 	})
 }

@@ -145,10 +145,14 @@ func (s *RecordStore) Delete(ctx context.Context, c *Compiled, id, expectVersion
 		if expectVersion != 0 && prev.RowVersion() != expectVersion {
 			return fmt.Errorf("%w: the record was changed by someone else; reload it and try again", store.ErrConflict)
 		}
-		if _, err := s.db.Delete(ctx, c.Table, store.Compare("id", store.OpEq, id)); err != nil {
+		// note: audited before the row goes, so observers of the delete can
+		// still ask whether the row was within a scope; both happen in one
+		// transaction, so neither stands without the other.
+		if err := s.audit(ctx, c, "record.delete", actor.ID, id, prev, nil); err != nil {
 			return err
 		}
-		return s.audit(ctx, c, "record.delete", actor.ID, id, prev, nil)
+		_, err = s.db.Delete(ctx, c.Table, store.Compare("id", store.OpEq, id))
+		return err
 	})
 }
 
@@ -185,17 +189,24 @@ func (s *RecordStore) GetAs(ctx context.Context, c *Compiled, id int64, acc *Acc
 // limited to their region may not create a record of another region, nor
 // move one there.
 func (s *RecordStore) checkStaysInScope(ctx context.Context, c *Compiled, id int64, acc *Access) error {
-	if acc == nil || acc.Rows == nil {
-		return nil
-	}
-	n, err := s.db.Count(ctx, c.Table, store.And(store.Compare("id", store.OpEq, id), acc.Rows))
+	in, err := s.InRows(ctx, c, id, acc)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !in {
 		return fmt.Errorf("%w: the record would fall outside the records you may change", store.ErrForbidden)
 	}
 	return nil
+}
+
+// InRows reports whether the stored record id is within acc's rows (in the
+// transaction ctx carries, so a write's observer sees the write).
+func (s *RecordStore) InRows(ctx context.Context, c *Compiled, id int64, acc *Access) (bool, error) {
+	if acc == nil || acc.Rows == nil {
+		return true, nil
+	}
+	n, err := s.db.Count(c.tag(ctx), c.Table, store.And(store.Compare("id", store.OpEq, id), acc.Rows))
+	return n > 0, err
 }
 
 // rowValues lists the column values of rec for an insert (all columns) or an

@@ -11,7 +11,7 @@ import (
 func TestFlowAnalyticsAPI(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
 		sd := app.NewUser(t, enginetest.UserSpec{Email: "sd@example.com", Name: "Sales Director", Roles: []string{"sales_director"}})
-		h := app.History(t, time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
+		h := app.History(t, "order", time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
 		const sda = "sales_director_approval"
 		// July 1st 08:00, approved in 1h; July 31st 23:00, rejected in 30m;
 		// August 1st 00:00, waiting.

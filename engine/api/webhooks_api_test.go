@@ -135,14 +135,16 @@ func TestWebhookSubscriptionSurvivesADownReceiver(t *testing.T) {
 		app.Expect(t, 204, "DELETE", recordURL("customer", ids[1]), "", nil)
 		const events = 5
 
-		drainJobs(t, app, 2) // note: two attempts each, refused
+		// note: two rounds of retries, refused; the worker may or may not have
+		// made the first attempt before them, so two or three attempts.
+		drainJobs(t, app, 2)
 		var log deliveryLog
 		app.Expect(t, 200, "GET", fmt.Sprintf("/api/v1/admin/webhooks/%d/deliveries", sub.ID), "", nil).JSON(t, &log)
 		if len(log.Items) != events {
 			t.Fatalf("%d deliveries logged, want %d", len(log.Items), events)
 		}
 		for _, d := range log.Items {
-			if d.Status != "pending" || d.Attempts != 2 || len(d.AttemptLog) != 2 || d.AttemptLog[0].Error == "" || d.AttemptLog[0].ResponseCode != 0 {
+			if d.Status != "pending" || d.Attempts < 2 || d.Attempts > 3 || len(d.AttemptLog) != d.Attempts || d.AttemptLog[0].Error == "" || d.AttemptLog[0].ResponseCode != 0 {
 				t.Fatalf("while the receiver is down: %+v", d)
 			}
 		}

@@ -16,18 +16,20 @@ import (
 //
 // Example:
 //
-//	h := app.History(t, time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
+//	h := app.History(t, "order", time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC))
 //	inst := h.Instance("order_approval", store.FlowApproved, 0, h.At(3*time.Hour))
 //	h.Task(inst, "sales_director_approval", sd.ID, store.TaskApproved, 0, h.At(time.Hour), nil)
 type History struct {
-	t  testing.TB
-	db *store.DB
-	T0 time.Time
+	t    testing.TB
+	db   *store.DB
+	form string
+	T0   time.Time
 }
 
-// History returns a writer of flow history starting at t0.
-func (a *App) History(t testing.TB, t0 time.Time) *History {
-	return &History{t: t, db: a.Engine.DB(), T0: t0.UTC()}
+// History returns a writer of flow history on records of form, starting at
+// t0.
+func (a *App) History(t testing.TB, form string, t0 time.Time) *History {
+	return &History{t: t, db: a.Engine.DB(), form: form, T0: t0.UTC()}
 }
 
 // At is the time d after T0, for the optional times of Instance and Task.
@@ -36,11 +38,11 @@ func (h *History) At(d time.Duration) *time.Time {
 	return &at
 }
 
-// Instance stores an instance of flow on an order record in state, started
+// Instance stores an instance of flow on record 1 of the history's form in state, started
 // at T0+started and ended at ended (nil: not ended), and returns its id.
 func (h *History) Instance(flow, state string, started time.Duration, ended *time.Time) int64 {
 	h.t.Helper()
-	i := &store.FlowInstance{FlowKey: flow, FlowVersion: 1, FormKey: "order", RecordID: 1, State: state,
+	i := &store.FlowInstance{FlowKey: flow, FlowVersion: 1, FormKey: h.form, RecordID: 1, State: state,
 		Trigger: "submit", SubmitterID: 1, Data: "{}", StartedAt: h.T0.Add(started), EndedAt: ended, Version: 1}
 	if err := h.db.CreateFlowInstance(context.Background(), i); err != nil {
 		h.t.Fatalf("store instance: %v", err)
