@@ -62,7 +62,7 @@ export function DashboardGrid({ spec, run, drill = true, version }: Props) {
 
   const onClick = (w: WidgetRun, click: Click) => {
     if (!w.result) return;
-    const caption = captionOf(w.result, click, t('reports.noValue'));
+    const caption = captionOf(w.result, click, t('reports.noValue'), label);
     if (drill) setDrilling({ report: w.report, title: w.title, request: w.request, click, caption, widget: w.key });
     else if (spec.linked) select(w.key, click);
   };
@@ -83,7 +83,7 @@ export function DashboardGrid({ spec, run, drill = true, version }: Props) {
         ))}
         {selection && data && (
           <Tag closable color="blue" onClose={() => setSelection(undefined)} data-testid="selection">
-            <FilterOutlined /> {selectionText(data, selection, t('reports.noValue'))}
+            <FilterOutlined /> {selectionText(data, selection, t('reports.noValue'), label)}
           </Tag>
         )}
         {loading && <Spin size="small" />}
@@ -141,10 +141,10 @@ export function DashboardGrid({ spec, run, drill = true, version }: Props) {
   );
 }
 
-function selectionText(run: DashboardRun, s: Selection, none: string): string {
+function selectionText(run: DashboardRun, s: Selection, none: string, label: (s: string) => string): string {
   const w = run.widgets.find((x) => x.key === s.widget);
   if (!w?.result) return String(s.value ?? none);
-  return captionOf(w.result, { values: { [s.dimension]: s.value } }, none);
+  return captionOf(w.result, { values: { [s.dimension]: s.value } }, none, label);
 }
 
 /** The control of one shared filter. */

@@ -9,6 +9,7 @@ import { forms } from '../api/forms';
 import type { FieldDef } from '../api/types';
 import { useI18n, type I18n } from '../i18n';
 import { ErrorAlert } from '../shell/ErrorAlert';
+import { FieldValue } from '../workspace/FieldValue';
 import { ReportChart } from './ReportChart';
 import { download, reportApi } from './reportApi';
 import type { Click, DrillView, RunRequest } from './types';
@@ -47,7 +48,6 @@ function cellText(f: FieldDef, v: unknown, i18n: Pick<I18n, 'label' | 't' | 'fmt
   if (type === 'boolean') return v ? i18n.t('common.yes') : i18n.t('common.no');
   if (type === 'money' && Number.isFinite(Number(v))) return i18n.fmt.money(Number(v), f.currency || 'CNY', f.scale ?? 2);
   if (type === 'percent' && Number.isFinite(Number(v))) return i18n.fmt.percent(Number(v));
-  if (['relation', 'user', 'department'].includes(type)) return `#${String(v)}`;
   return String(v);
 }
 
@@ -135,7 +135,7 @@ export function DrillDrawer({ start, onClose, extra }: { start: DrillStart | nul
             result={last.view.next.result}
             height={320}
             onClick={(click) =>
-              go(steps, { request: last.view!.next!.request, click, caption: captionOf(last.view!.next!.result, click, t('reports.noValue')) })
+              go(steps, { request: last.view!.next!.request, click, caption: captionOf(last.view!.next!.result, click, t('reports.noValue'), label) })
             }
           />
         </>
@@ -152,7 +152,10 @@ export function DrillDrawer({ start, onClose, extra }: { start: DrillStart | nul
             scroll={{ x: 'max-content' }}
             columns={[
               { key: 'id', title: '#', render: (_: unknown, r: Record<string, unknown>) => String(r.id ?? '') },
-              ...cols.map((f) => ({ key: f.key, title: label(f.label), render: (_: unknown, r: Record<string, unknown>) => cellText(f, r[f.key], i18n) })),
+              ...cols.map((f) => ({ key: f.key, title: label(f.label), render: (_: unknown, r: Record<string, unknown>) =>
+                  // note: a linked record or person is named, as in the workspace's lists
+                  (f.type === 'relation' || f.type === 'user') && typeof r[f.key] === 'number' ? <FieldValue def={f} value={r[f.key]} /> : cellText(f, r[f.key], i18n),
+              })),
             ]}
           />
         </div>
@@ -162,12 +165,17 @@ export function DrillDrawer({ start, onClose, extra }: { start: DrillStart | nul
 }
 
 /** How a click reads: its dimension values' labels, joined. */
-export function captionOf(result: { columns: { key: string; label: string }[]; rows: { values: Record<string, unknown>; labels?: Record<string, string> }[] }, click: Click, none: string): string {
+export function captionOf(
+  result: { columns: { key: string; label: string }[]; rows: { values: Record<string, unknown>; labels?: Record<string, string> }[] },
+  click: Click,
+  none: string,
+  label: (bilingual: string) => string = (s) => s,
+): string {
   return Object.entries(click.values)
     .map(([k, v]) => {
       const row = result.rows.find((r) => r.values[k] === v);
       const text = row?.labels?.[k] ?? (v === null || v === undefined ? none : String(v));
-      return `${result.columns.find((c) => c.key === k)?.label ?? k}: ${text}`;
+      return `${label(result.columns.find((c) => c.key === k)?.label ?? k)}: ${label(text)}`;
     })
     .join(' · ');
 }
