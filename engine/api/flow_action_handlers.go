@@ -72,6 +72,14 @@ func (s *Server) resubmitTask(c *fiber.Ctx) error {
 }
 
 func (s *Server) delegateTask(c *fiber.Ctx) error {
+	return s.handOver(c, "to must be the id of the user who decides on your behalf", s.e.DelegateTask)
+}
+
+// handOver reads the body of a transfer or delegation ({"to": user id,
+// "comment"}) and passes the task to the engine's hand-over, move; what the
+// "to" means is told by missingTo.
+func (s *Server) handOver(c *fiber.Ctx, missingTo string,
+	move func(ctx context.Context, p *engine.Principal, task, to int64, comment string) (*engine.TaskView, error)) error {
 	id, err := intParam(c, "id")
 	if err != nil {
 		return err
@@ -84,9 +92,9 @@ func (s *Server) delegateTask(c *fiber.Ctx) error {
 		return err
 	}
 	if in.To <= 0 {
-		return badRequest("/to", "to must be the id of the user who decides on your behalf")
+		return badRequest("/to", missingTo)
 	}
-	v, err := s.e.DelegateTask(c.UserContext(), principal(c), id, in.To, in.Comment)
+	v, err := move(c.UserContext(), principal(c), id, in.To, in.Comment)
 	if err != nil {
 		return err
 	}

@@ -159,25 +159,7 @@ func decodeChanges(raw json.RawMessage) (map[string]any, error) {
 }
 
 func (s *Server) transferTask(c *fiber.Ctx) error {
-	id, err := intParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		To      int64  `json:"to"`
-		Comment string `json:"comment"`
-	}
-	if err := decodeStrict(c, &in); err != nil {
-		return err
-	}
-	if in.To <= 0 {
-		return badRequest("/to", "to must be the id of the user who takes the task")
-	}
-	v, err := s.e.TransferTask(c.UserContext(), principal(c), id, in.To, in.Comment)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
+	return s.handOver(c, "to must be the id of the user who takes the task", s.e.TransferTask)
 }
 
 func (s *Server) getFlowInstance(c *fiber.Ctx) error { return viewByID(c, s.e.FlowInstance) }
