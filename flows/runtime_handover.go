@@ -99,18 +99,8 @@ func (r *Runtime) Delegate(ctx context.Context, taskID int64, actor forms.Actor,
 	}
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		task, inst, err := r.lockTask(ctx, taskID, actor.ID, admin)
+		task, inst, cf, err := r.lockHandover(ctx, taskID, actor, admin, to, CodeInvalidDelegate)
 		if err != nil {
-			return err
-		}
-		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
-			return err
-		}
-		cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
-		if err != nil {
-			return err
-		}
-		if err := r.checkHandover(ctx, cf, inst, task, to, "/to", CodeInvalidDelegate); err != nil {
 			return err
 		}
 		owner := task.AssigneeID
@@ -145,4 +135,25 @@ func (r *Runtime) Delegate(ctx context.Context, taskID int64, actor forms.Actor,
 			map[string]any{"task": task.ID, "to": to, "on_behalf_of": owner})
 	})
 	return out, err
+}
+
+// lockHandover locks a pending approval or signing task that actor may hand
+// over, with its instance and flow version, and checks that user to may
+// take it (code names the refusal).
+func (r *Runtime) lockHandover(ctx context.Context, taskID int64, actor forms.Actor, admin bool, to int64, code string) (*store.FlowTask, *store.FlowInstance, *Compiled, error) {
+	task, inst, err := r.lockTask(ctx, taskID, actor.ID, admin)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
+		return nil, nil, nil, err
+	}
+	cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := r.checkHandover(ctx, cf, inst, task, to, "/to", code); err != nil {
+		return nil, nil, nil, err
+	}
+	return task, inst, cf, nil
 }

@@ -92,18 +92,8 @@ func noInstance(id int64) error {
 func (r *Runtime) Transfer(ctx context.Context, taskID int64, actor forms.Actor, admin bool, to int64, comment string) (*store.FlowTask, error) {
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		task, inst, err := r.lockTask(ctx, taskID, actor.ID, admin)
+		task, inst, cf, err := r.lockHandover(ctx, taskID, actor, admin, to, CodeInvalidTransfer)
 		if err != nil {
-			return err
-		}
-		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
-			return err
-		}
-		cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
-		if err != nil {
-			return err
-		}
-		if err := r.checkHandover(ctx, cf, inst, task, to, "/to", CodeInvalidTransfer); err != nil {
 			return err
 		}
 		ok, err := r.db.TransferFlowTask(ctx, task.ID, to, nil)
