@@ -26,12 +26,14 @@ const (
 // data and run only when the publisher asks for them explicitly; Loses says
 // how many stored values they would lose (filled by Measure).
 type Step struct {
-	Op          string `json:"op"`
-	Table       string `json:"table"`
-	Field       string `json:"field,omitempty"`
-	Detail      string `json:"detail"`
-	Destructive bool   `json:"destructive,omitempty"`
-	Loses       int64  `json:"loses,omitempty"`
+	Op    string `json:"op"`
+	Table string `json:"table"`
+	Field string `json:"field,omitempty"`
+	// Columns are the columns of a form-level index the step adds or drops.
+	Columns     []string `json:"columns,omitempty"`
+	Detail      string   `json:"detail"`
+	Destructive bool     `json:"destructive,omitempty"`
+	Loses       int64    `json:"loses,omitempty"`
 
 	table  store.Table
 	column store.Column
@@ -49,6 +51,9 @@ func PlanMigration(old, new *Compiled) []Step {
 			if f.Child != nil {
 				steps = append(steps, createSteps(f.Child)...)
 			}
+		}
+		for _, idx := range new.indexes {
+			steps = append(steps, declaredIndexStep(idx, false))
 		}
 		return steps
 	}
@@ -73,7 +78,8 @@ func PlanMigration(old, new *Compiled) []Step {
 				Detail: fmt.Sprintf("remove sub-table %s and all its rows", of.Key), table: store.Table{Name: of.Child.Table}})
 		}
 	}
-	return steps
+	drops, adds := diffIndexes(old, new, steps)
+	return append(append(drops, steps...), adds...)
 }
 
 func createSteps(c *Compiled) []Step {
@@ -166,7 +172,7 @@ func indexStep(table, column store.Ident, unique bool, field string) Step {
 	}
 	return Step{Op: OpAddIndex, Table: string(table), Field: field,
 		Detail: fmt.Sprintf("add %s on %s.%s", kind, table, column),
-		index:  store.Index{Name: store.Ident(name), Table: table, Column: column, Unique: unique}}
+		index:  store.Index{Name: store.Ident(name), Table: table, Columns: []store.Ident{column}, Unique: unique}}
 }
 
 // diffTable compares the columns of one table across two versions.
@@ -248,7 +254,7 @@ func sameIndexes(a, b []Step) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].index != b[i].index {
+		if !a[i].index.Equal(b[i].index) {
 			return false
 		}
 	}
