@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mosaic-lowcode/mosaic/engine"
+	"github.com/mosaic-lowcode/mosaic/engine/enginetest"
+	"github.com/mosaic-lowcode/mosaic/forms"
+	"github.com/mosaic-lowcode/mosaic/store"
+)
+
+// noteIndexed is noteV1 with a form-level index; noteReindexed swaps it for
+// another.
+const (
+	noteIndexed = `{"kind":"form","key":"note","title":"Note","fields":[
+ {"key":"title","type":"text","label":"Title","required":true},
+ {"key":"price","type":"money","label":"Price","scale":2},
+ {"key":"qty","type":"integer","label":"Qty"},
+ {"key":"memo","type":"text","label":"Memo"}],
+ "indexes":[{"fields":["title","price"]}]}`
+	noteReindexed = `{"kind":"form","key":"note","title":"Note","fields":[
+ {"key":"title","type":"text","label":"Title","required":true},
+ {"key":"price","type":"money","label":"Price","scale":2},
+ {"key":"qty","type":"integer","label":"Qty"},
+ {"key":"memo","type":"text","label":"Memo"}],
+ "indexes":[{"fields":["owner","qty"]},{"fields":["memo","title"],"unique":true}]}`
+)
+
+// declaredIndexes lists table's form-level indexes as "name(col,col)".
+func declaredIndexes(t *testing.T, db *store.DB, table store.Ident) []string {
+	t.Helper()
+	all, err := db.Indexes(context.Background(), table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for name, cols := range all {
+		if strings.HasPrefix(string(name), "idx_") || strings.HasPrefix(string(name), "uidx_") {
+			parts := make([]string, len(cols))
+			for i, c := range cols {
+				parts[i] = string(c)
+			}
+			out = append(out, string(name)+"("+strings.Join(parts, ",")+")")
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestPublishBuildsAndMigratesFormIndexes(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		ctx := context.Background()
+		e := app.Engine
+		if _, err := publish(t, e, noteIndexed, engine.PublishOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := declaredIndexes(t, e.DB(), "f_note"); !slices.Equal(got, []string{"idx_f_note__title__price(title,price)"}) {
+			t.Errorf("after the first publish: %q", got)
+		}
+
+		if _, _, err := e.SaveDraft(ctx, []byte(noteReindexed), forms.Actor{ID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := e.DiffDraft(ctx, "form", "note")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for _, s := range diff.Steps {
+			steps = append(steps, s.Op+" "+strings.Join(s.Columns, ",")+": "+s.Detail)
+		}
+		want := []string{"drop_index title,price: remove index on f_note (title, price)",
+			"add_index owner,qty: add index on f_note (owner, qty)",
+			"add_index memo,title: add unique index on f_note (memo, title)"}
+		if !slices.Equal(steps, want) || diff.Destructive {
+			t.Errorf("diff\n got %q\nwant %q (destructive %v)", steps, want, diff.Destructive)
+		}
+		if _, err := e.Publish(ctx, "form", "note", engine.PublishOptions{}, forms.Actor{ID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		want = []string{"idx_f_note__owner__qty(owner,qty)", "uidx_f_note__memo__title(memo,title)"}
+		if got := declaredIndexes(t, e.DB(), "f_note"); !slices.Equal(got, want) {
+			t.Errorf("after the second publish: %q", got)
+		}
+	})
+}
+
+// TestExampleOrderIndexes pins the example order form's indexes to what its
+// list pages need (and what bench/schema.go gives the hand-written side).
+func TestExampleOrderIndexes(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		want := []string{"idx_f_order__owner__order_date(owner,order_date)",
+			"idx_f_order__region__amount(region,amount)", "idx_f_order__status__order_date(status,order_date)"}
+		if got := declaredIndexes(t, app.Engine.DB(), "f_order"); !slices.Equal(got, want) {
+			t.Errorf("order indexes\n got %q\nwant %q", got, want)
+		}
+	})
+}
