@@ -3,6 +3,7 @@ package forms
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -162,8 +163,9 @@ func declaredIndex(table store.Ident, cols []store.Ident, unique bool) store.Ind
 	return store.Index{Name: store.Ident(name), Table: table, Columns: cols, Unique: unique}
 }
 
-// declaredIndexStep adds (or with drop, removes) a declared index.
-func declaredIndexStep(idx store.Index, drop bool) Step {
+// declaredIndexStep adds (or with drop, removes) a declared index; path is
+// the index's pointer in the definition that declares it.
+func declaredIndexStep(idx store.Index, drop bool, path string) Step {
 	kind := "index"
 	if idx.Unique {
 		kind = "unique index"
@@ -177,7 +179,7 @@ func declaredIndexStep(idx store.Index, drop bool) Step {
 		op, verb = OpDropIndex, "remove"
 	}
 	return Step{Op: op, Table: string(idx.Table), Columns: cols,
-		Detail: fmt.Sprintf("%s %s on %s (%s)", verb, kind, idx.Table, strings.Join(cols, ", ")), index: idx}
+		Detail: fmt.Sprintf("%s %s on %s (%s)", verb, kind, idx.Table, strings.Join(cols, ", ")), index: idx, path: path}
 }
 
 // diffIndexes lists the declared-index steps between two versions: drops
@@ -198,15 +200,30 @@ func diffIndexes(old, new *Compiled, steps []Step) (drops, adds []Step) {
 	has := func(list []store.Index, idx store.Index) bool {
 		return slices.ContainsFunc(list, idx.Equal)
 	}
-	for _, idx := range old.indexes {
+	for i, idx := range old.indexes {
 		if !has(new.indexes, idx) || touches(idx) {
-			drops = append(drops, declaredIndexStep(idx, true))
+			drops = append(drops, declaredIndexStep(idx, true, indexPath(i)))
 		}
 	}
-	for _, idx := range new.indexes {
+	for i, idx := range new.indexes {
 		if !has(old.indexes, idx) || touches(idx) {
-			adds = append(adds, declaredIndexStep(idx, false))
+			adds = append(adds, declaredIndexStep(idx, false, indexPath(i)))
 		}
 	}
 	return drops, adds
+}
+
+// indexPath is the pointer of the i-th declared index. A compiled form has
+// one store.Index per declared index, in order: any mistake stops the
+// compile.
+func indexPath(i int) string { return fmt.Sprintf("/indexes/%d", i) }
+
+// uniqueProblem explains a unique index the stored records already break, at
+// the index's pointer; nil when err is something else.
+func uniqueProblem(st Step, err error) error {
+	if st.Op != OpAddIndex || !st.index.Unique || st.path == "" || !errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	return &ProblemList{Subject: "migration", Problems: []Problem{problem(st.path, CodeMigrationUnique,
+		"stored records already share the same %s; make them differ before making the index unique", strings.Join(st.Columns, ", "))}}
 }

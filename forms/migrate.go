@@ -39,6 +39,7 @@ type Step struct {
 	column store.Column
 	index  store.Index
 	factor int64
+	path   string // pointer of a declared index in its definition
 }
 
 // PlanMigration compares two versions of a form by field key (labels are free
@@ -52,8 +53,8 @@ func PlanMigration(old, new *Compiled) []Step {
 				steps = append(steps, createSteps(f.Child)...)
 			}
 		}
-		for _, idx := range new.indexes {
-			steps = append(steps, declaredIndexStep(idx, false))
+		for i, idx := range new.indexes {
+			steps = append(steps, declaredIndexStep(idx, false, indexPath(i)))
 		}
 		return steps
 	}
@@ -340,6 +341,9 @@ func (s *RecordStore) Migrate(ctx context.Context, steps []Step, allowDestructiv
 	}
 	for _, st := range steps {
 		if err := s.apply(ctx, st); err != nil {
+			if pl := uniqueProblem(st, err); pl != nil {
+				return pl
+			}
 			return fmt.Errorf("%s: %w", st.Detail, err)
 		}
 	}

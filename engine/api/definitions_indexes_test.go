@@ -39,5 +39,16 @@ func TestFormIndexMistakes(t *testing.T) {
 			ExpectedStatus: 404}.Test(t, app)
 		enginetest.APIScenario{Name: "a good index", Method: "POST", URL: "/api/v1/definitions/import",
 			Body: form(`[{"fields": ["owner", "visited_on"]}]`), ExpectedStatus: 200}.Test(t, app)
+
+		// A unique index the stored records already break is refused, and the
+		// form stays as it was.
+		for range 2 {
+			app.Expect(t, 201, "POST", "/api/v1/forms/visit/records", `{"visited_on": "2026-05-01"}`, nil)
+		}
+		enginetest.APIScenario{Name: "a unique index the records break", Method: "POST", URL: "/api/v1/definitions/import",
+			Body: form(`[{"fields": ["owner", "visited_on"], "unique": true}]`), ExpectedStatus: 422, ExpectedCode: "validation_failed",
+			ExpectedPaths: []string{"/form/visit/indexes/0"}, ExpectedContent: []string{"migration_unique_violated", "owner, visited_on"}}.Test(t, app)
+		enginetest.APIScenario{Name: "the refused index left the form alone", Method: "GET", URL: "/api/v1/forms/visit",
+			ExpectedStatus: 200, ExpectedContent: []string{`"version":1`}}.Test(t, app)
 	})
 }
