@@ -57,7 +57,7 @@ func TestPublishBuildsAndMigratesFormIndexes(t *testing.T) {
 		if _, err := publish(t, e, noteIndexed, engine.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if got := declaredIndexes(t, e.DB(), "f_note"); !slices.Equal(got, []string{"idx_f_note__title__price(title,price)"}) {
+		if got := declaredIndexes(t, e.DB(), "f_note"); !slices.Equal(got, []string{"idx_f_note__title__price(title,price,id)"}) {
 			t.Errorf("after the first publish: %q", got)
 		}
 
@@ -72,8 +72,8 @@ func TestPublishBuildsAndMigratesFormIndexes(t *testing.T) {
 		for _, s := range diff.Steps {
 			steps = append(steps, s.Op+" "+strings.Join(s.Columns, ",")+": "+s.Detail)
 		}
-		want := []string{"drop_index title,price: remove index on f_note (title, price)",
-			"add_index owner,qty: add index on f_note (owner, qty)",
+		want := []string{"drop_index title,price,id: remove index on f_note (title, price, id)",
+			"add_index owner,qty,id: add index on f_note (owner, qty, id)",
 			"add_index memo,title: add unique index on f_note (memo, title)"}
 		if !slices.Equal(steps, want) || diff.Destructive {
 			t.Errorf("diff\n got %q\nwant %q (destructive %v)", steps, want, diff.Destructive)
@@ -81,7 +81,7 @@ func TestPublishBuildsAndMigratesFormIndexes(t *testing.T) {
 		if _, err := e.Publish(ctx, "form", "note", engine.PublishOptions{}, forms.Actor{ID: 1}); err != nil {
 			t.Fatal(err)
 		}
-		want = []string{"idx_f_note__owner__qty(owner,qty)", "uidx_f_note__memo__title(memo,title)"}
+		want = []string{"idx_f_note__owner__qty(owner,qty,id)", "uidx_f_note__memo__title(memo,title)"}
 		if got := declaredIndexes(t, e.DB(), "f_note"); !slices.Equal(got, want) {
 			t.Errorf("after the second publish: %q", got)
 		}
@@ -92,8 +92,8 @@ func TestPublishBuildsAndMigratesFormIndexes(t *testing.T) {
 // list pages need (and what bench/schema.go gives the hand-written side).
 func TestExampleOrderIndexes(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
-		want := []string{"idx_f_order__owner__order_date(owner,order_date)",
-			"idx_f_order__region__amount(region,amount)", "idx_f_order__status__order_date(status,order_date)"}
+		want := []string{"idx_f_order__owner__order_date(owner,order_date,id)",
+			"idx_f_order__region__amount(region,amount,id)", "idx_f_order__status__order_date(status,order_date,id)"}
 		if got := declaredIndexes(t, app.Engine.DB(), "f_order"); !slices.Equal(got, want) {
 			t.Errorf("order indexes\n got %q\nwant %q", got, want)
 		}
@@ -123,7 +123,7 @@ func TestListFilterStaysSargable(t *testing.T) {
 			t.Errorf("list condition %s %v, want %s with amount in minor units", sql, vars, want)
 		}
 		orders, err := order.Sort("-amount")
-		if err != nil || len(orders) != 2 || orders[0] != (store.Order{Column: "amount", Desc: true}) {
+		if err != nil || len(orders) != 2 || orders[0] != (store.Order{Column: "amount", Desc: true}) || orders[1] != (store.Order{Column: "id", Desc: true}) {
 			t.Errorf("sort %+v %v", orders, err)
 		}
 	})

@@ -142,7 +142,8 @@ func (c *Compiled) indexedAlone(key string) bool {
 	return ok && (f.Unique || wantsIndex(f))
 }
 
-// declaredIndex names a declared index after its table and columns. The
+// declaredIndex names a declared index after its table and columns, and
+// ends a non-unique one with id. The
 // "idx_"/"uidx_" prefixes keep these names apart from the one-column "ix_"
 // ones, and "__" between columns cannot be ambiguous since keys never hold
 // it; a name over PostgreSQL's 63 bytes becomes a hash of itself.
@@ -159,6 +160,12 @@ func declaredIndex(table store.Ident, cols []store.Ident, unique bool) store.Ind
 	if len(name) > 63 {
 		sum := sha1.Sum([]byte(name))
 		name = prefix + hex.EncodeToString(sum[:])[:24]
+	}
+	if !unique {
+		// note: every list sort ends with id (see Sort), so an index that
+		// ends with it too hands a page over in order, reading only its rows,
+		// however many records tie on the other columns.
+		cols = append(slices.Clip(cols), "id")
 	}
 	return store.Index{Name: store.Ident(name), Table: table, Columns: cols, Unique: unique}
 }

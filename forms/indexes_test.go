@@ -103,11 +103,11 @@ func TestIndexesAcceptFieldsAndSystemColumns(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %v %v", idx.Name, idx.Columns, idx.Unique))
 	}
 	want := []string{
-		"idx_f_sale__region__amount [region amount] false",
-		"idx_f_sale__owner__order_date [owner order_date] false",
+		"idx_f_sale__region__amount [region amount id] false",
+		"idx_f_sale__owner__order_date [owner order_date id] false",
 		"uidx_f_sale__code [code] true",
-		"idx_f_sale__flow_status__created_at [flow_status created_at] false",
-		"idx_f_sale__customer__order_date__status__qty [customer order_date status qty] false",
+		"idx_f_sale__flow_status__created_at [flow_status created_at id] false",
+		"idx_f_sale__customer__order_date__status__qty [customer order_date status qty id] false",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("indexes\n got %q\nwant %q", got, want)
@@ -156,10 +156,10 @@ func TestPlanMigrationAddsChangesAndDropsIndexes(t *testing.T) {
 	t.Parallel()
 	v1 := compileIndexed(t, `[{"fields":["region","amount"]},{"fields":["status","order_date"]}]`, 1)
 	first := forms.PlanMigration(nil, v1)
-	if got := planOf(first); !slices.Equal(got, []string{"add_index region,amount", "add_index status,order_date"}) {
+	if got := planOf(first); !slices.Equal(got, []string{"add_index region,amount,id", "add_index status,order_date,id"}) {
 		t.Errorf("first publish: %q", got)
 	}
-	if d := first[len(first)-2].Detail; d != "add index on f_sale (region, amount)" {
+	if d := first[len(first)-2].Detail; d != "add index on f_sale (region, amount, id)" {
 		t.Errorf("detail %q", d)
 	}
 
@@ -172,19 +172,19 @@ func TestPlanMigrationAddsChangesAndDropsIndexes(t *testing.T) {
 		{"one added", withIndexes(`[{"fields":["region","amount"]},{"fields":["status","order_date"]},{"fields":["owner","order_date"],"unique":true}]`),
 			[]string{"add_index owner,order_date"}},
 		{"columns reordered", withIndexes(`[{"fields":["amount","region"]},{"fields":["status","order_date"]}]`),
-			[]string{"drop_index region,amount", "add_index amount,region"}},
+			[]string{"drop_index region,amount,id", "add_index amount,region,id"}},
 		{"made unique", withIndexes(`[{"fields":["region","amount"],"unique":true},{"fields":["status","order_date"]}]`),
-			[]string{"drop_index region,amount", "add_index region,amount"}},
-		{"all dropped", withIndexes(""), []string{"drop_index region,amount", "drop_index status,order_date"}},
+			[]string{"drop_index region,amount,id", "add_index region,amount"}},
+		{"all dropped", withIndexes(""), []string{"drop_index region,amount,id", "drop_index status,order_date,id"}},
 		// note: a field dropped or retyped takes its indexes along on
 		// PostgreSQL and blocks the drop on SQLite, so they go first and
 		// the survivors come back last.
 		{"indexed field dropped", strings.Replace(withIndexes(`[{"fields":["region","amount"]}]`),
 			`{"key":"status","type":"text","label":"Status"},`, "", 1),
-			[]string{"drop_index status,order_date", "drop_column status"}},
+			[]string{"drop_index status,order_date,id", "drop_column status"}},
 		{"indexed field retyped", strings.Replace(withIndexes(`[{"fields":["region","amount"]},{"fields":["status","order_date"]}]`),
 			`{"key":"status","type":"text","label":"Status"}`, `{"key":"status","type":"integer","label":"Status"}`, 1),
-			[]string{"drop_index status,order_date", "retype status", "add_index status,order_date"}},
+			[]string{"drop_index status,order_date,id", "retype status", "add_index status,order_date,id"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,7 +230,7 @@ func TestMigrateBuildsDeclaredIndexes(t *testing.T) {
 		apply(nil, m["customer"], false)
 		v1 := compileIndexed(t, `[{"fields":["region","amount"]},{"fields":["status","order_date"]}]`, 1)
 		apply(nil, v1, false)
-		if got := declared(); !slices.Equal(got, []string{"idx_f_sale__region__amount[region amount]", "idx_f_sale__status__order_date[status order_date]"}) {
+		if got := declared(); !slices.Equal(got, []string{"idx_f_sale__region__amount[region amount id]", "idx_f_sale__status__order_date[status order_date id]"}) {
 			t.Errorf("after v1: %q", got)
 		}
 		if _, err := rs.Create(ctx, v1, forms.Write{Input: decodeInput(t, `{"region":"east","status":"7","price":3,"qty":2}`), Actor: forms.Actor{ID: 1}}); err != nil {
@@ -242,7 +242,7 @@ func TestMigrateBuildsDeclaredIndexes(t *testing.T) {
 			`{"key":"status","type":"text","label":"Status"}`, `{"key":"status","type":"integer","label":"Status"}`, 1)
 		v2 := compileJSON(t, v2src, 2)
 		apply(v1, v2, true)
-		if got := declared(); !slices.Equal(got, []string{"idx_f_sale__status__order_date[status order_date]", "uidx_f_sale__region__amount[region amount]"}) {
+		if got := declared(); !slices.Equal(got, []string{"idx_f_sale__status__order_date[status order_date id]", "uidx_f_sale__region__amount[region amount]"}) {
 			t.Errorf("after v2: %q", got)
 		}
 		if _, err := rs.Create(ctx, v2, forms.Write{Input: decodeInput(t, `{"region":"east","price":3,"qty":2}`), Actor: forms.Actor{ID: 1}}); !errors.Is(err, store.ErrConflict) {
