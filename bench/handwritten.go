@@ -280,7 +280,7 @@ func writeAudit(ctx context.Context, tx pgx.Tx, actor int64, o *orderJSON, now t
 // listSorts maps the sort parameters the endpoint accepts to SQL.
 var listSorts = map[string]string{
 	"":        "id DESC",
-	"-amount": "amount DESC, id",
+	"-amount": "amount DESC, id DESC",
 	"amount":  "amount, id",
 	"-id":     "id DESC",
 }

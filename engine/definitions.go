@@ -520,7 +520,7 @@ func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opt
 		old, _ := live.Form(c.Key)
 		steps = forms.PlanMigration(old, c.Compiled)
 		if err := e.records.Migrate(ctx, steps, opts.AllowDestructive); err != nil {
-			return nil, err
+			return nil, namedMigrationProblems(err, c.Kind, c.Key)
 		}
 		res.Version = c.Compiled.Version
 	}
@@ -546,4 +546,21 @@ func (e *Engine) publishOne(ctx context.Context, c *Checked, live *Snapshot, opt
 	return res, e.db.Append(ctx, &store.AuditEntry{ActorID: actor.ID, Action: "definition.publish",
 		TargetKind: c.Kind, TargetKey: c.Key, Changes: string(changes),
 		Summary: fmt.Sprintf("published version %d (%d migration step(s))", res.Version, len(steps))})
+}
+
+// namedMigrationProblems points a migration's problems into the definition
+// being published ("/form/order/indexes/0"), as compile problems are; a
+// migration problem at the definition's root keeps the path it has
+// ("/fields"), since the studio matches those by code.
+func namedMigrationProblems(err error, kind, key string) error {
+	pl, ok := forms.AsProblems(err)
+	if !ok {
+		return err
+	}
+	for i, p := range pl.Problems {
+		if p.Code == forms.CodeMigrationUnique {
+			pl.Problems[i].Path = "/" + kind + "/" + key + p.Path
+		}
+	}
+	return pl
 }

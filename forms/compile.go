@@ -32,6 +32,7 @@ type Compiled struct {
 	subKey   string    // the sub-table field's key, on sub-table rows
 
 	conversions []*CConversion
+	indexes     []store.Index // declared in the definition; root forms only
 }
 
 // CField is a compiled field.
@@ -89,6 +90,7 @@ func Compile(form *Form, version int, forms FormSet, types Types) (*Compiled, er
 	// publish attempt reports every mistake; a field that failed is simply
 	// absent from the environment.
 	ps = append(ps, c.compileFields(form.Fields, "/fields", forms, types)...)
+	ps = append(ps, c.compileIndexes()...)
 	ps = append(ps, c.compileExprs("/fields")...)
 	ps = append(ps, c.compileRules()...)
 	ps = append(ps, c.checkLayout()...)

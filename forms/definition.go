@@ -20,6 +20,9 @@ type Form struct {
 	Fields      []Field         `json:"fields"`
 	Rules       []Rule          `json:"rules,omitempty"`
 	Layout      json.RawMessage `json:"layout,omitempty"`
+	// Indexes are composite indexes over the form's table, for the list
+	// pages and reports the form serves most.
+	Indexes []Index `json:"indexes,omitempty"`
 	// Conversions create records of this form from records of another.
 	Conversions []Conversion `json:"conversions,omitempty"`
 }
@@ -74,6 +77,19 @@ type Field struct {
 
 	// pattern is Pattern compiled once, at compile time.
 	pattern *regexp.Regexp
+}
+
+// Index is a form-level index over one or more columns of the form's table,
+// in order: the list pages a form serves most (filter on some fields, sort on
+// another) stay fast as the table grows when an index starts with the
+// filtered fields and ends with the sorted one.
+//
+// Example:
+//
+//	{"fields": ["region", "amount"]} // region == "east" sorted by -amount
+type Index struct {
+	Fields []string `json:"fields"`
+	Unique bool     `json:"unique,omitempty"`
 }
 
 // Option is one choice of a select field.

@@ -26,17 +26,20 @@ const (
 // data and run only when the publisher asks for them explicitly; Loses says
 // how many stored values they would lose (filled by Measure).
 type Step struct {
-	Op          string `json:"op"`
-	Table       string `json:"table"`
-	Field       string `json:"field,omitempty"`
-	Detail      string `json:"detail"`
-	Destructive bool   `json:"destructive,omitempty"`
-	Loses       int64  `json:"loses,omitempty"`
+	Op    string `json:"op"`
+	Table string `json:"table"`
+	Field string `json:"field,omitempty"`
+	// Columns are the columns of a form-level index the step adds or drops.
+	Columns     []string `json:"columns,omitempty"`
+	Detail      string   `json:"detail"`
+	Destructive bool     `json:"destructive,omitempty"`
+	Loses       int64    `json:"loses,omitempty"`
 
 	table  store.Table
 	column store.Column
 	index  store.Index
 	factor int64
+	path   string // pointer of a declared index in its definition
 }
 
 // PlanMigration compares two versions of a form by field key (labels are free
@@ -49,6 +52,9 @@ func PlanMigration(old, new *Compiled) []Step {
 			if f.Child != nil {
 				steps = append(steps, createSteps(f.Child)...)
 			}
+		}
+		for i, idx := range new.indexes {
+			steps = append(steps, declaredIndexStep(idx, false, indexPath(i)))
 		}
 		return steps
 	}
@@ -73,7 +79,8 @@ func PlanMigration(old, new *Compiled) []Step {
 				Detail: fmt.Sprintf("remove sub-table %s and all its rows", of.Key), table: store.Table{Name: of.Child.Table}})
 		}
 	}
-	return steps
+	drops, adds := diffIndexes(old, new, steps)
+	return append(append(drops, steps...), adds...)
 }
 
 func createSteps(c *Compiled) []Step {
@@ -166,7 +173,7 @@ func indexStep(table, column store.Ident, unique bool, field string) Step {
 	}
 	return Step{Op: OpAddIndex, Table: string(table), Field: field,
 		Detail: fmt.Sprintf("add %s on %s.%s", kind, table, column),
-		index:  store.Index{Name: store.Ident(name), Table: table, Column: column, Unique: unique}}
+		index:  store.Index{Name: store.Ident(name), Table: table, Columns: []store.Ident{column}, Unique: unique}}
 }
 
 // diffTable compares the columns of one table across two versions.
@@ -248,7 +255,7 @@ func sameIndexes(a, b []Step) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].index != b[i].index {
+		if !a[i].index.Equal(b[i].index) {
 			return false
 		}
 	}
@@ -334,6 +341,9 @@ func (s *RecordStore) Migrate(ctx context.Context, steps []Step, allowDestructiv
 	}
 	for _, st := range steps {
 		if err := s.apply(ctx, st); err != nil {
+			if pl := uniqueProblem(st, err); pl != nil {
+				return pl
+			}
 			return fmt.Errorf("%s: %w", st.Detail, err)
 		}
 	}

@@ -46,6 +46,7 @@ const (
 	CodeInvalidExpr     = "definition_invalid_expression"
 	CodeFormulaCycle    = "definition_formula_cycle"
 	CodeUnknownFieldRef = "definition_unknown_field"
+	CodeMigrationUnique = "migration_unique_violated"
 )
 
 // ProblemList is an error made of problems; it is how a definition that does

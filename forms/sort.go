@@ -35,13 +35,15 @@ func (e *SortError) Unwrap() error { return store.ErrInvalid }
 // "-" for descending (or "+"), into sort orders. Keys are system columns and
 // fields with a column of their own, except those holding lists or
 // documents (multi-selects, multiple relations, attachments); at most
-// maxSortKeys, each once. id is appended, ascending, as the tie-breaker unless
-// the spec names it, so pagination is stable. An empty spec sorts newest
-// first (-id). Any problem is a *SortError.
+// maxSortKeys, each once. id is appended as the tie-breaker, in the
+// direction of the last key, unless the spec names it, so pagination is
+// stable. An empty spec sorts newest first (-id). Any problem is a
+// *SortError.
 //
 // Example:
 //
 //	orders, err := c.Sort("-amount,created_at") // amount DESC, created_at, id
+//	orders, err = c.Sort("-amount")             // amount DESC, id DESC
 func (c *Compiled) Sort(spec string) ([]store.Order, error) { return c.SortAs(spec, nil) }
 
 // SortAs is Sort for a caller with access acc: fields acc hides are unknown.
@@ -72,7 +74,11 @@ func (c *Compiled) SortAs(spec string, acc *Access) ([]store.Order, error) {
 		pos += len(part) + 1
 	}
 	if !seen["id"] {
-		orders = append(orders, store.Order{Column: "id"})
+		// note: the tie-breaker runs the way the last key does, so an index
+		// ending in id (as a form's declared indexes do) gives the whole order
+		// in one walk; against the grain, every run of equal values (a busy
+		// day under -order_date) would be sorted again on each page.
+		orders = append(orders, store.Order{Column: "id", Desc: orders[len(orders)-1].Desc})
 	}
 	return orders, nil
 }

@@ -22,10 +22,10 @@ func TestSortOrders(t *testing.T) {
 		{"", "-id"},
 		{"   ", "-id"},
 		{"amount", "amount,id"},
-		{"-amount", "-amount,id"},
+		{"-amount", "-amount,-id"},
 		{"-amount,created_at", "-amount,created_at,id"},
 		{" -amount , +qty ", "-amount,qty,id"},
-		{"- amount", "-amount,id"},
+		{"- amount", "-amount,-id"},
 		{"id", "id"},
 		{"-id", "-id"},
 		{"-id,amount", "-id,amount"},
@@ -108,7 +108,7 @@ func TestSortErrors(t *testing.T) {
 }
 
 // TestSortOnDatabase checks that the orders sort the same way on both
-// databases, with id breaking ties.
+// databases, with id breaking ties the way the last key runs.
 func TestSortOnDatabase(t *testing.T) {
 	t.Parallel()
 	c := compileFilterForm(t)
@@ -117,9 +117,10 @@ func TestSortOnDatabase(t *testing.T) {
 		want         []string // codes in order
 	}{
 		// note: filters keep NULLs out, as the dialects place them differently.
-		{"amount != nil", "-amount", []string{"b", "a", "j", "c", "g", "h", "i", "f", "e"}},
+		{"amount != nil", "-amount", []string{"b", "j", "a", "c", "g", "h", "i", "f", "e"}},
 		{"amount != nil", "amount", []string{"e", "f", "i", "h", "g", "c", "a", "j", "b"}},
-		{"owner == 7 || owner == 8", "-owner", []string{"c", "d", "a", "b"}},
+		{"owner == 7 || owner == 8", "-owner", []string{"d", "c", "b", "a"}},
+		{"owner == 7 || owner == 8", "-owner,id", []string{"c", "d", "a", "b"}},
 		{"owner == 7 || owner == 8", "-owner,-id", []string{"d", "c", "b", "a"}},
 		{"due != nil", "due", []string{"e", "c", "a", "b", "f"}},
 		{"stage in [\"won\", \"lost\"]", "stage,-qty", []string{"j", "c", "a", "e"}},

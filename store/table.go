@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm/clause"
@@ -38,12 +39,17 @@ type Table struct {
 	Columns []Column
 }
 
-// Index describes an index on one column.
+// Index describes an index on one or more columns, in order.
 type Index struct {
-	Name   Ident
-	Table  Ident
-	Column Ident
-	Unique bool
+	Name    Ident
+	Table   Ident
+	Columns []Ident
+	Unique  bool
+}
+
+// Equal reports whether i and o are the same index.
+func (i Index) Equal(o Index) bool {
+	return i.Name == o.Name && i.Table == o.Table && i.Unique == o.Unique && slices.Equal(i.Columns, o.Columns)
 }
 
 // SQLType renders t for the dialect.
@@ -131,14 +137,25 @@ func (db *DB) DropTable(ctx context.Context, table Ident) error {
 	return translate(db.conn(ctx).Exec("DROP TABLE IF EXISTS ?", clause.Table{Name: string(table)}).Error)
 }
 
-// CreateIndex creates idx.
+// CreateIndex creates idx, a plain btree index: PostgreSQL walks it either
+// way, so one index serves a sort and its reverse.
 func (db *DB) CreateIndex(ctx context.Context, idx Index) error {
-	sql := "CREATE INDEX ? ON ? (?)"
-	if idx.Unique {
-		sql = "CREATE UNIQUE INDEX ? ON ? (?)"
+	if len(idx.Columns) == 0 {
+		return fmt.Errorf("%w: index %s has no columns", ErrInvalid, idx.Name)
 	}
-	return translate(db.conn(ctx).Exec(sql, clause.Table{Name: string(idx.Name)},
-		clause.Table{Name: string(idx.Table)}, clause.Column{Name: string(idx.Column)}).Error)
+	sql := "CREATE INDEX ? ON ? ("
+	if idx.Unique {
+		sql = "CREATE UNIQUE INDEX ? ON ? ("
+	}
+	vars := []any{clause.Table{Name: string(idx.Name)}, clause.Table{Name: string(idx.Table)}}
+	for i, c := range idx.Columns {
+		if i > 0 {
+			sql += ", "
+		}
+		sql += "?"
+		vars = append(vars, clause.Column{Name: string(c)})
+	}
+	return translate(db.conn(ctx).Exec(sql+")", vars...).Error)
 }
 
 // DropIndex removes the index called name.
@@ -174,4 +191,41 @@ func (db *DB) Migrate(ctx context.Context, models ...any) error {
 		return fmt.Errorf("migrate system tables: %w", err)
 	}
 	return nil
+}
+
+// Indexes lists the indexes on table other than its primary key, by name,
+// each with its columns in order; migration tests and diagnostics read what
+// a publish really built through it.
+func (db *DB) Indexes(ctx context.Context, table Ident) (map[Ident][]Ident, error) {
+	type row struct {
+		Name   string
+		Column string
+	}
+	var rows []row
+	var err error
+	if db.dialect == Postgres {
+		err = db.conn(ctx).Raw(`SELECT c.relname AS name, a.attname AS "column"
+			FROM pg_index i
+			JOIN pg_class c ON c.oid = i.indexrelid
+			JOIN pg_class t ON t.oid = i.indrelid
+			CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos)
+			JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+			WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace AND NOT i.indisprimary
+			ORDER BY c.relname, k.pos`, string(table)).Scan(&rows).Error
+	} else {
+		// note: origin 'c' keeps indexes made by CREATE INDEX, leaving out
+		// the automatic ones behind UNIQUE and PRIMARY KEY constraints.
+		err = db.conn(ctx).Raw(`SELECT l.name AS name, i.name AS "column"
+			FROM pragma_index_list(?) l, pragma_index_info(l.name) i
+			WHERE l.origin = 'c'
+			ORDER BY l.name, i.seqno`, string(table)).Scan(&rows).Error
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := map[Ident][]Ident{}
+	for _, r := range rows {
+		out[Ident(r.Name)] = append(out[Ident(r.Name)], Ident(r.Column))
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +27,7 @@ func TestTablesRowsAndConditions(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.CreateIndex(ctx, store.Index{Name: "ux_f_parent_name", Table: "f_parent", Column: "name", Unique: true}); err != nil {
+		if err := db.CreateIndex(ctx, store.Index{Name: "ux_f_parent_name", Table: "f_parent", Columns: []store.Ident{"name"}, Unique: true}); err != nil {
 			t.Fatal(err)
 		}
 		at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
@@ -183,4 +184,48 @@ func TestSQLiteRunsInWALMode(t *testing.T) {
 	if err != nil || len(rows) != 1 || !strings.EqualFold(rows[0], "wal") {
 		t.Errorf("journal mode %v %v", rows, err)
 	}
+}
+
+func TestCompositeIndexesAreCreatedListedAndDropped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tb := store.Table{Name: "f_sale", Columns: []store.Column{
+			{Name: "region", Type: store.TypeText}, {Name: "amount", Type: store.TypeBigInt}, {Name: "code", Type: store.TypeText}}}
+		if err := db.CreateTable(ctx, tb); err != nil {
+			t.Fatal(err)
+		}
+		pair := store.Index{Name: "idx_f_sale__region__amount", Table: "f_sale", Columns: []store.Ident{"region", "amount"}}
+		uniq := store.Index{Name: "uidx_f_sale__region__code", Table: "f_sale", Columns: []store.Ident{"region", "code"}, Unique: true}
+		for _, idx := range []store.Index{pair, uniq} {
+			if err := db.CreateIndex(ctx, idx); err != nil {
+				t.Fatalf("create %s: %v", idx.Name, err)
+			}
+		}
+		got, err := db.Indexes(ctx, "f_sale")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || !slices.Equal(got[pair.Name], pair.Columns) || !slices.Equal(got[uniq.Name], uniq.Columns) {
+			t.Errorf("indexes %v", got)
+		}
+		row := []store.Value{{Column: "region", Value: "east"}, {Column: "code", Value: "A"}}
+		if _, err := db.Insert(ctx, "f_sale", row); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Insert(ctx, "f_sale", row); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("a second row with the same (region, code): %v", err)
+		}
+		if _, err := db.Insert(ctx, "f_sale", []store.Value{{Column: "region", Value: "west"}, {Column: "code", Value: "A"}}); err != nil {
+			t.Errorf("the same code in another region: %v", err)
+		}
+		if err := db.DropIndex(ctx, pair.Name); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Indexes(ctx, "f_sale"); len(got) != 1 || got[pair.Name] != nil {
+			t.Errorf("after the drop: %v", got)
+		}
+		if err := db.CreateIndex(ctx, store.Index{Name: "idx_f_sale__none", Table: "f_sale"}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("an index without columns: %v", err)
+		}
+	})
 }

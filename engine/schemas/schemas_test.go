@@ -437,7 +437,7 @@ func TestExamplesAreValid(t *testing.T) {
 // independent of work in progress there.
 func TestFormSchemaMatchesGoStruct(t *testing.T) {
 	t.Parallel()
-	nodes := schemaNodes(t, "form", "Form", map[string]string{"Field": "field", "Option": "option", "Rule": "rule"})
+	nodes := schemaNodes(t, "form", "Form", map[string]string{"Field": "field", "Option": "option", "Rule": "rule", "Index": "index"})
 	sameProperties(t, nodes, structTags(t, "../../forms/definition.go"))
 }
 

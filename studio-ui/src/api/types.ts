@@ -47,6 +47,12 @@ export interface FormRule {
   field?: string;
 }
 
+/** An index over several columns of the form's table, in order. */
+export interface FormIndex {
+  fields: string[];
+  unique?: boolean;
+}
+
 export interface FormDefinition {
   kind: 'form';
   key: string;
@@ -55,6 +61,7 @@ export interface FormDefinition {
   fields: FieldDef[];
   rules?: FormRule[];
   layout?: Record<string, unknown>;
+  indexes?: FormIndex[];
 }
 
 export interface DefinitionInfo {

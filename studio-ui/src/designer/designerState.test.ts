@@ -115,4 +115,20 @@ describe('designer state', () => {
     s = apply(s, { type: 'removeRule', uid: s.rules[0].uid });
     expect(toDefinition(s).def.rules).toEqual([{ key: 'rule_2', expr: 'hours < 24', message: 'At most a day', field: 'hours' }]);
   });
+
+  it('keeps the form indexes it does not edit, following renamed and removed fields', () => {
+    const indexed: FormDefinition = {
+      ...visit,
+      fields: [...visit.fields, { key: 'site', type: 'text', label: 'Site' }, { key: 'day', type: 'date', label: 'Day' }],
+      indexes: [{ fields: ['site', 'day'] }, { fields: ['owner', 'hours'], unique: true }],
+    };
+    let s = fromDefinition(indexed, null);
+    expect(canonical(toDefinition(s).def)).toBe(canonical(indexed));
+    s = apply(s, { type: 'setKey', uid: s.fields[2].uid, key: 'place' });
+    expect(toDefinition(s).def.indexes).toEqual([{ fields: ['place', 'day'] }, { fields: ['owner', 'hours'], unique: true }]);
+    s = apply(s, { type: 'remove', uid: s.fields[0].uid });
+    expect(toDefinition(s).def.indexes).toEqual([{ fields: ['place', 'day'] }]);
+    s = apply(s, { type: 'remove', uid: s.fields[2].uid });
+    expect(toDefinition(s).def.indexes).toBeUndefined();
+  });
 });

@@ -2,7 +2,7 @@
 // ids that survive key changes (for drag and drop and selection), and the
 // actions that change it. Pure, so it is tested without a browser.
 
-import type { FieldDef, FormDefinition, FormRule } from '../api/types';
+import type { FieldDef, FormDefinition, FormIndex, FormRule } from '../api/types';
 import { allowedInSubTable, cleanField, defaultsFor } from './fieldTypes';
 import { keyFromLabel } from './keys';
 import { parseLayout, syncLayout, toStored } from '../renderer/formLayout';
@@ -26,6 +26,9 @@ export interface DesignerState {
   fields: DField[];
   rules: DRule[];
   layout?: Record<string, unknown>;
+  /** The form's declared indexes, kept as they came: the designer does not
+   * edit them, but saving must not lose them. */
+  indexes?: FormIndex[];
   /** Keys published already ("amount", "items.qty"): they cannot change. */
   locked: string[];
   selected: string | null;
@@ -68,6 +71,7 @@ export function fromDefinition(def: FormDefinition, published: FormDefinition | 
     fields: (def.fields ?? []).map(toDField),
     rules: (def.rules ?? []).map((r) => ({ ...r, uid: newUID('r') })),
     layout: def.layout,
+    indexes: def.indexes,
     locked: keysOf(published),
     selected: null,
   };
@@ -106,6 +110,7 @@ export function toDefinition(s: DesignerState): { def: FormDefinition; paths: Pa
     });
   }
   if (s.layout) def.layout = s.layout;
+  if (s.indexes?.length) def.indexes = s.indexes;
   return { def, paths };
 }
 
@@ -177,11 +182,13 @@ function move<T>(list: T[], from: number, to: number): T[] {
  * followFields). */
 export function reducer(s: DesignerState, a: Action): DesignerState {
   const next = reduce(s, a);
-  return next.layout && next.fields !== s.fields ? followFields(s, next) : next;
+  return (next.layout || next.indexes?.length) && next.fields !== s.fields ? followFields(s, next) : next;
 }
 
-/** Keeps the layout naming the form's fields: a field whose key changed
- * keeps its place, a removed one leaves it. */
+/** Keeps the layout and the indexes naming the form's fields: a field whose
+ * key changed keeps its place, a removed one leaves the layout and takes
+ * every index naming it along (an index without one of its columns would
+ * serve other queries). */
 function followFields(before: DesignerState, after: DesignerState): DesignerState {
   const old = new Map(before.fields.map((f) => [f.uid, f.def.key]));
   const renamed: Record<string, string> = {};
@@ -189,8 +196,21 @@ function followFields(before: DesignerState, after: DesignerState): DesignerStat
     const was = old.get(f.uid);
     if (was !== undefined && was !== f.def.key) renamed[was] = f.def.key;
   }
-  const layout = toStored(syncLayout(parseLayout(after.layout), renamed, after.fields.map((f) => f.def.key)));
-  return { ...after, layout };
+  const keys = after.fields.map((f) => f.def.key);
+  const out = { ...after };
+  if (after.layout) out.layout = toStored(syncLayout(parseLayout(after.layout), renamed, keys));
+  if (after.indexes?.length) out.indexes = followIndexes(after.indexes, renamed, before.fields.map((f) => f.def.key), keys);
+  return out;
+}
+
+/** Renames index fields whose key changed and drops the indexes naming a
+ * field that is gone; names that were never fields (system columns such as
+ * owner) stay. */
+function followIndexes(indexes: FormIndex[], renamed: Record<string, string>, before: string[], after: string[]): FormIndex[] {
+  const gone = new Set(before.filter((k) => !after.includes(k) && !(k in renamed)));
+  return indexes
+    .filter((ix) => !ix.fields.some((k) => gone.has(k)))
+    .map((ix) => (ix.fields.some((k) => k in renamed) ? { ...ix, fields: ix.fields.map((k) => renamed[k] ?? k) } : ix));
 }
 
 function reduce(s: DesignerState, a: Action): DesignerState {
