@@ -32,6 +32,7 @@ type Compiled struct {
 	subKey   string    // the sub-table field's key, on sub-table rows
 
 	conversions []*CConversion
+	fills       []*CField // filled fields, each after the fill of the relation it follows
 }
 
 // CField is a compiled field.
@@ -44,6 +45,9 @@ type CField struct {
 	defaultProg *vm.Program
 	visibleProg *vm.Program
 	formulaProg *vm.Program
+
+	fillFrom  *CField // the relation a Fill follows
+	fillRound int     // 0, or 1 + the round of fillFrom's own fill
 }
 
 type compiledRule struct {
@@ -89,6 +93,7 @@ func Compile(form *Form, version int, forms FormSet, types Types) (*Compiled, er
 	// publish attempt reports every mistake; a field that failed is simply
 	// absent from the environment.
 	ps = append(ps, c.compileFields(form.Fields, "/fields", forms, types)...)
+	ps = append(ps, c.compileFills("/fields")...)
 	ps = append(ps, c.compileExprs("/fields")...)
 	ps = append(ps, c.compileRules()...)
 	ps = append(ps, c.checkLayout()...)
@@ -161,6 +166,7 @@ func (c *Compiled) compileChild(f *Field, path string, forms FormSet, types Type
 	child := &Compiled{Form: &Form{Kind: "form", Key: c.Form.Key, Title: f.Label, Fields: f.Fields},
 		Version: c.Version, Table: table, parent: c, subKey: f.Key}
 	ps := child.compileFields(f.Fields, path+"/fields", forms, types)
+	ps = append(ps, child.compileFills(path+"/fields")...)
 	ps = append(ps, child.compileExprs(path+"/fields")...)
 	return child, ps
 }

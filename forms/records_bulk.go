@@ -28,7 +28,8 @@ func (s *RecordStore) CreateBulk(ctx context.Context, c *Compiled, recs []BulkRe
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		rows := make([]Record, len(recs))
 		for i, b := range recs {
-			rec, err := c.Validate(Write{Input: b.Input, Actor: b.Actor, Trusted: true})
+			w := Write{Input: b.Input, Actor: b.Actor, Trusted: true}
+			rec, err := c.validate(w, s.filler(ctx, c, w))
 			if err != nil {
 				return fmt.Errorf("record %d: %w", i, err)
 			}
