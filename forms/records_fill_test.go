@@ -181,8 +181,8 @@ type statementCounter struct {
 }
 
 func (h *statementCounter) Enabled(context.Context, slog.Level) bool { return true }
-func (h *statementCounter) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *statementCounter) WithGroup(string) slog.Handler           { return h }
+func (h *statementCounter) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *statementCounter) WithGroup(string) slog.Handler            { return h }
 
 func (h *statementCounter) Handle(_ context.Context, r slog.Record) error {
 	var walk func(a slog.Attr)
