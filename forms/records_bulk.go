@@ -15,7 +15,7 @@ type BulkRecord struct {
 	At    time.Time
 }
 
-// CreateBulk validates recs like Create (defaults, formulas, rules) and
+// CreateBulk validates recs like Create (fills, defaults, formulas, rules) and
 // inserts them, with their sub-table rows, a few statements per batch
 // instead of several per record, in the transaction carried by ctx (or a
 // new one). It is for loads the caller vouches for, such as generated

@@ -29,7 +29,9 @@ type Write struct {
 // input value, applies defaults on create, computes formulas, drops hidden
 // fields, enforces required fields, limits and form rules. Problems carry
 // JSON pointers such as /amount or /items/0/qty, and all are reported at once
-// in a *ProblemList.
+// in a *ProblemList. It reads no other record, so fields filled from a
+// linked record (Fill) are left as the input has them; the record store
+// fills them on every write.
 func (c *Compiled) Validate(w Write) (Record, error) { return c.validate(w, nil) }
 
 // filler fills fields from the records a record links to (see Fill), once

@@ -7,7 +7,7 @@ import { findField, isLocked, type Action, type DesignerState, type Labels } fro
 import { allowedInSubTable, isNumeric, settingsFor } from './fieldTypes';
 import { checkFieldKey } from './keys';
 import { ExpressionInput, type NameChoice } from './ExpressionInput';
-import { fillable, FillSetting } from './FillSetting';
+import { FillSetting } from './FillSetting';
 import { OptionsEditor } from './OptionsEditor';
 import { TypeIcon } from './typeIcons';
 import { typeLabel } from './typeLabel';
@@ -337,7 +337,7 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
         <Divider titlePlacement="start" plain>
           {t('prop.section.logic')}
         </Divider>
-        {fillable(def) && relations.length > 0 && (
+        {settings.has('fill') && relations.length > 0 && (
           <FillSetting def={def} relations={relations} onChange={(fill) => set({ fill })} problems={p('fill')} />
         )}
         {settings.has('default') && (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDef } from '../api/types';
-import { fillable, fillFits } from './FillSetting';
+import { fillFits } from './FillSetting';
+import { cleanField, settingsFor } from './fieldTypes';
 
 const f = (type: string, extra: Partial<FieldDef> = {}): FieldDef => ({ key: type, type, label: type, ...extra });
 
@@ -18,7 +19,13 @@ describe('fill from', () => {
   });
 
   it('is not offered on computed fields and files', () => {
-    expect(['formula', 'auto_number', 'sub_table', 'attachment'].map((t) => fillable(f(t)))).toEqual([false, false, false, false]);
-    expect(fillable(f('money'))).toBe(true);
+    expect(['formula', 'auto_number', 'sub_table', 'attachment'].map((t) => settingsFor(t).has('fill'))).toEqual([false, false, false, false]);
+    expect(settingsFor('money', true).has('fill')).toBe(true);
+  });
+
+  it('is kept in the definition once a relation is chosen', () => {
+    const fill = { from: 'product', field: 'unit_cost' };
+    expect(cleanField(f('money', { fill }), true).fill).toEqual(fill);
+    expect(cleanField(f('formula', { formula: '1', fill }), true).fill).toBeUndefined();
   });
 });

@@ -8,9 +8,6 @@ import { forms } from '../api/forms';
 import type { FieldDef, FieldFill, Problem } from '../api/types';
 import { useI18n } from '../i18n';
 
-/** Field types a fill cannot set: computed values and files. */
-const notFillable = new Set(['formula', 'auto_number', 'sub_table', 'attachment']);
-
 const textLike = ['text', 'long_text', 'email', 'phone', 'url', 'select', 'auto_number'];
 
 /** Types each field type may be filled from, as the server checks them; a
@@ -31,11 +28,6 @@ export function fillFits(dst: FieldDef, src: FieldDef): boolean {
   const type = src.type === 'formula' ? (src.result ?? 'decimal') : src.type;
   if (!(sources[dst.type] ?? [dst.type]).includes(type)) return false;
   return dst.type !== 'relation' || (src.target === dst.target && !!src.multiple === !!dst.multiple);
-}
-
-/** Whether def may be filled at all. */
-export function fillable(def: FieldDef): boolean {
-  return !notFillable.has(def.type);
 }
 
 interface Props {
