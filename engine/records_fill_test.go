@@ -42,6 +42,9 @@ func TestIssue8OrderLinesFillFromTheProduct(t *testing.T) {
 		if fmt.Sprint(line(seen, 0)["unit_price"]) != "50000" || fmt.Sprint(line(seen, 1)["unit_price"]) != "1500" || fmt.Sprint(seen["amount"]) != "101500" {
 			t.Errorf("prices the rep sees: %v", seen)
 		}
+		if audit := app.Expect(t, 200, "GET", fmt.Sprintf("/api/v1/forms/order/records/%d/audit", id), "", w.rep.Headers()).Body; strings.Contains(audit, "36000") {
+			t.Errorf("the rep's audit trail shows the filled cost: %s", audit)
+		}
 		full := get(nil, id)
 		if fmt.Sprint(line(full, 0)["unit_cost"]) != "36000" || fmt.Sprint(line(full, 1)["unit_cost"]) != "200" || fmt.Sprint(full["cost"]) != "72200" || fmt.Sprint(full["margin"]) != "29300" {
 			t.Errorf("the order as stored: cost %v margin %v lines %v", full["cost"], full["margin"], full["items"])
