@@ -52,7 +52,7 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
     const path = `/${key}${cell}`;
     setTouched((s) => (s.has(path) ? s : new Set(s).add(path)));
     setChangedSince((s) => (s.has(path) ? s : new Set(s).add(path)));
-    const preview = fillPreview(form.fields, key, v, cell);
+    const preview = fillPreview(form.fields, form.values, key, v, cell);
     if (preview) {
       void forms
         .record(preview.target, preview.id)

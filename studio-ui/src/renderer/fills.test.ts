@@ -36,7 +36,7 @@ describe('fills', () => {
 
   it('fills the row whose product was picked, while it is still picked', () => {
     const rows = [{ qty: 1 }, { product: 7, qty: 2 }];
-    const p = fillPreview(fields, 'items', rows, '/1/product')!;
+    const p = fillPreview(fields, {}, 'items', rows, '/1/product')!;
     expect(p).toMatchObject({ target: 'product', id: 7 });
     const after = p.apply({ items: rows }, server);
     expect((after.items as RecordValue[])[1]).toEqual({ product: 7, qty: 2, unit_price: '1000.00', note: 'Server' });
@@ -44,11 +44,14 @@ describe('fills', () => {
     // the user picked another product before the answer came: nothing changes.
     const moved = { items: [{ qty: 1 }, { product: 8, qty: 2 }] };
     expect(p.apply(moved, server)).toBe(moved);
+    // the user typed a price before the answer came: it stays theirs.
+    const typed = p.apply({ items: [{ qty: 1 }, { product: 7, qty: 2, unit_price: '900.00' }] }, server);
+    expect((typed.items as RecordValue[])[1]).toEqual({ product: 7, qty: 2, unit_price: '900.00', note: 'Server' });
   });
 
   it('asks for nothing when the change fills nothing', () => {
-    expect(fillPreview(fields, 'items', [{ qty: 3 }], '/0/qty')).toBeNull();
-    expect(fillPreview(fields, 'headline', 7)).toBeNull();
-    expect(fillPreview(fields, 'items', [{ product: null }], '/0/product')).toBeNull();
+    expect(fillPreview(fields, {}, 'items', [{ qty: 3 }], '/0/qty')).toBeNull();
+    expect(fillPreview(fields, {}, 'headline', 7)).toBeNull();
+    expect(fillPreview(fields, {}, 'items', [{ product: null }], '/0/product')).toBeNull();
   });
 });

@@ -18,12 +18,13 @@ function isEmpty(v: unknown): boolean {
 
 /** values with fills set from source, the linked record just picked: a
  * fill in mode "empty" only where the value is empty; a source field the
- * user may not read (absent from source) is left to the server. */
-export function applyFills(values: RecordValue, fills: FieldDef[], source: RecordValue): RecordValue {
+ * user may not read (absent from source) is left to the server; a value
+ * the user changed since the pick (before) is theirs and stays. */
+export function applyFills(values: RecordValue, fills: FieldDef[], source: RecordValue, before: RecordValue = values): RecordValue {
   const out = { ...values };
   for (const f of fills) {
     const fill = f.fill!;
-    if (!(fill.field in source)) continue;
+    if (!(fill.field in source) || values[f.key] !== before[f.key]) continue;
     if (fill.mode === 'empty' && !isEmpty(values[f.key])) continue;
     out[f.key] = source[fill.field] ?? null;
   }
@@ -38,21 +39,24 @@ export interface FillPreview {
   apply(values: RecordValue, source: RecordValue): RecordValue;
 }
 
-/** The preview a change of field key to v asks for (cell is the changed
- * cell of a sub-table, "/0/product"), or null when it fills nothing. The
- * preview applies only while the relation still holds the picked record. */
-export function fillPreview(fields: RenderField[], key: string, v: unknown, cell = ''): FillPreview | null {
+/** The preview a change of field key to v asks for (values are the
+ * values at the change; cell is the changed cell of a sub-table,
+ * "/0/product"), or null when it fills nothing. The preview applies only
+ * while the relation still holds the picked record, and leaves what the
+ * user typed meanwhile. */
+export function fillPreview(fields: RenderField[], values: RecordValue, key: string, v: unknown, cell = ''): FillPreview | null {
   const field = fields.find((f) => f.def.key === key);
   if (!field) return null;
   if (field.def.type !== 'sub_table') {
     const p = relationFills(fields, key, v);
-    return p && { ...p, apply: (values, source) => (values[key] === v ? applyFills(values, p.fills, source) : values) };
+    return p && { ...p, apply: (now, source) => (now[key] === v ? applyFills(now, p.fills, source, values) : now) };
   }
   const m = /^\/(\d+)\/([^/]+)$/.exec(cell);
   if (!m) return null;
   const row = Number(m[1]);
   const col = m[2];
-  const picked = (v as RecordValue[] | undefined)?.[row]?.[col];
+  const pickedRow = (v as RecordValue[] | undefined)?.[row] ?? {};
+  const picked = pickedRow[col];
   const p = relationFills(field.columns ?? [], col, picked);
   if (!p) return null;
   return {
@@ -60,7 +64,7 @@ export function fillPreview(fields: RenderField[], key: string, v: unknown, cell
     apply: (values, source) => {
       const rows = [...((values[key] as RecordValue[] | undefined) ?? [])];
       if (rows[row]?.[col] !== picked) return values;
-      rows[row] = applyFills(rows[row], p.fills, source);
+      rows[row] = applyFills(rows[row], p.fills, source, pickedRow);
       return { ...values, [key]: rows };
     },
   };
