@@ -28,7 +28,7 @@ const (
 type Fill struct {
 	From  string `json:"from"`
 	Field string `json:"field"`
-	// Mode is FillOnChange (when empty) or FillWhenEmpty.
+	// Mode is FillOnChange (the default when empty) or FillWhenEmpty.
 	Mode string `json:"mode,omitempty"`
 }
 
