@@ -160,7 +160,13 @@ func (e *Engine) Check(raw []byte, version int, set Lookup) (*Checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ps := c.CompileConversions(set); len(ps) > 0 {
+	ps := c.CompileConversions(set)
+	// note: a batch checks fills once all its forms are compiled
+	// (checkBatchFills), as a fill may read a form checked after it.
+	if _, batch := set.(formSet); !batch {
+		ps = append(ps, c.CheckFills(set)...)
+	}
+	if len(ps) > 0 {
 		return nil, &forms.ProblemList{Subject: subject, Problems: ps}
 	}
 	return &Checked{Header: h, Body: compact(raw), Compiled: c}, nil
@@ -397,10 +403,48 @@ func (e *Engine) checkBatch(ctx context.Context, bodies [][]byte, live *Snapshot
 		}
 		checked = append(checked, c)
 	}
+	if len(all.Problems) == 0 {
+		all.Problems = checkBatchFills(checked, set)
+	}
 	if len(all.Problems) > 0 {
 		return nil, all
 	}
 	return orderByRelations(checked)
+}
+
+// checkBatchFills checks the fills of the batch's forms against the forms
+// they read, and those of the live forms outside the batch that read a
+// form of the batch: a change that removes or retypes a field another form
+// fills from is refused, naming the filling form's field.
+func checkBatchFills(checked []*Checked, set formSet) []forms.Problem {
+	var ps []forms.Problem
+	add := func(c *forms.Compiled) {
+		for _, p := range c.CheckFills(set) {
+			p.Path = "/form/" + c.Form.Key + p.Path
+			ps = append(ps, p)
+		}
+	}
+	for _, c := range checked {
+		if c.Compiled != nil {
+			add(c.Compiled)
+		}
+	}
+	for _, c := range set.live.Forms() {
+		if set.compiled[c.Form.Key] == nil && readsAny(c, set.compiled) {
+			add(c)
+		}
+	}
+	return ps
+}
+
+// readsAny reports whether c links to one of the forms in batch.
+func readsAny(c *forms.Compiled, batch map[string]*forms.Compiled) bool {
+	for _, t := range relationTargets(c) {
+		if batch[t] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // batchPass is kindPass in a batch, where forms with conversions come

@@ -245,6 +245,12 @@ func (e *Engine) Reload(ctx context.Context) error {
 		if ps := c.CompileConversions(snap); len(ps) > 0 {
 			return fmt.Errorf("stored form %s v%d: its conversions no longer compile: %w", k, c.Version, &forms.ProblemList{Subject: "form/" + k, Problems: ps})
 		}
+		// note: publishing refuses a change that breaks a fill, so this
+		// only logs; a fill whose source is gone fills nothing.
+		if ps := c.CheckFills(snap); len(ps) > 0 {
+			e.log.Error("stored form fills from fields that no longer fit; republish it", "form", k, "version", c.Version,
+				"err", &forms.ProblemList{Subject: "form/" + k, Problems: ps})
+		}
 	}
 	for _, v := range documentDefs {
 		d, err := documents.Parse([]byte(v.Body))

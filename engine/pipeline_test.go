@@ -66,6 +66,15 @@ func TestOrderPipeline(t *testing.T) {
 		}
 		app.Expect(t, 200, "PATCH", fmt.Sprintf("/api/v1/forms/order/records/%d", order), `{"region": "north", "delivery_date": "`+time.Now().UTC().AddDate(0, 2, 0).Format("2006-01-02")+`"}`, w.rep.Headers())
 
+		// each line's cost came from the machine, though the rep who
+		// entered the quote may not see it, so the order's margin is real.
+		if o := get(nil, "order", order); text(o["cost"]) != "108000.00" || text(o["margin"]) != "42000.00" {
+			t.Errorf("the order's cost %s and margin %s, want 108000.00 and 42000.00", o["cost"], o["margin"])
+		}
+		if _, shown := get(w.rep, "order", order)["margin"]; shown {
+			t.Errorf("the rep reads the order's margin")
+		}
+
 		// both directors countersign from 100,000.
 		v := w.submit(t, w.rep, "order", order, "order_approval")
 		w.approve(t, w.sd, v.ID)

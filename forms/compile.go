@@ -33,6 +33,7 @@ type Compiled struct {
 
 	conversions []*CConversion
 	indexes     []store.Index // declared in the definition; root forms only
+	fills       []*CField     // filled fields, each after the fill of the relation it follows
 }
 
 // CField is a compiled field.
@@ -45,6 +46,9 @@ type CField struct {
 	defaultProg *vm.Program
 	visibleProg *vm.Program
 	formulaProg *vm.Program
+
+	fillFrom  *CField // the relation a Fill follows
+	fillRound int     // 0, or 1 + the round of fillFrom's own fill
 }
 
 type compiledRule struct {
@@ -91,6 +95,7 @@ func Compile(form *Form, version int, forms FormSet, types Types) (*Compiled, er
 	// absent from the environment.
 	ps = append(ps, c.compileFields(form.Fields, "/fields", forms, types)...)
 	ps = append(ps, c.compileIndexes()...)
+	ps = append(ps, c.compileFills("/fields")...)
 	ps = append(ps, c.compileExprs("/fields")...)
 	ps = append(ps, c.compileRules()...)
 	ps = append(ps, c.checkLayout()...)
@@ -163,6 +168,7 @@ func (c *Compiled) compileChild(f *Field, path string, forms FormSet, types Type
 	child := &Compiled{Form: &Form{Kind: "form", Key: c.Form.Key, Title: f.Label, Fields: f.Fields},
 		Version: c.Version, Table: table, parent: c, subKey: f.Key}
 	ps := child.compileFields(f.Fields, path+"/fields", forms, types)
+	ps = append(ps, child.compileFills(path+"/fields")...)
 	ps = append(ps, child.compileExprs(path+"/fields")...)
 	return child, ps
 }

@@ -74,6 +74,8 @@ type Field struct {
 	MaxSize  int64    `json:"max_size,omitempty"`
 	Accept   []string `json:"accept,omitempty"`
 	MaxFiles int      `json:"max_files,omitempty"`
+	// Fill takes the field's value from a linked record (see Fill).
+	Fill *Fill `json:"fill,omitempty"`
 
 	// pattern is Pattern compiled once, at compile time.
 	pattern *regexp.Regexp

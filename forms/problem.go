@@ -45,6 +45,7 @@ const (
 	CodeUnknownTarget   = "definition_unknown_target"
 	CodeInvalidExpr     = "definition_invalid_expression"
 	CodeFormulaCycle    = "definition_formula_cycle"
+	CodeFillCycle       = "definition_fill_cycle"
 	CodeUnknownFieldRef = "definition_unknown_field"
 	CodeMigrationUnique = "migration_unique_violated"
 )

@@ -47,7 +47,7 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 	w.Prev = nil
 	var out Record
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		rec, err := c.Validate(w)
+		rec, err := c.validate(w, s.filler(ctx, c, w))
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 				store.ErrConflict, prev.RowVersion(), expectVersion)
 		}
 		w.Prev = prev
-		rec, err := c.Validate(w)
+		rec, err := c.validate(w, s.filler(ctx, c, w))
 		if err != nil {
 			return err
 		}

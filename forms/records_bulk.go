@@ -15,7 +15,7 @@ type BulkRecord struct {
 	At    time.Time
 }
 
-// CreateBulk validates recs like Create (defaults, formulas, rules) and
+// CreateBulk validates recs like Create (fills, defaults, formulas, rules) and
 // inserts them, with their sub-table rows, a few statements per batch
 // instead of several per record, in the transaction carried by ctx (or a
 // new one). It is for loads the caller vouches for, such as generated
@@ -28,7 +28,8 @@ func (s *RecordStore) CreateBulk(ctx context.Context, c *Compiled, recs []BulkRe
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		rows := make([]Record, len(recs))
 		for i, b := range recs {
-			rec, err := c.Validate(Write{Input: b.Input, Actor: b.Actor, Trusted: true})
+			w := Write{Input: b.Input, Actor: b.Actor, Trusted: true}
+			rec, err := c.validate(w, s.filler(ctx, c, w))
 			if err != nil {
 				return fmt.Errorf("record %d: %w", i, err)
 			}

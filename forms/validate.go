@@ -29,14 +29,32 @@ type Write struct {
 // input value, applies defaults on create, computes formulas, drops hidden
 // fields, enforces required fields, limits and form rules. Problems carry
 // JSON pointers such as /amount or /items/0/qty, and all are reported at once
-// in a *ProblemList.
-func (c *Compiled) Validate(w Write) (Record, error) {
+// in a *ProblemList. It reads no other record, so fields filled from a
+// linked record (Fill) are left as the input has them; the record store
+// fills them on every write.
+func (c *Compiled) Validate(w Write) (Record, error) { return c.validate(w, nil) }
+
+// filler fills fields from the records a record links to (see Fill), once
+// the input is read and before anything is computed from it. starts holds,
+// by sub-table key, each row's stored values before the write (nil for a
+// new row), for the sub-tables the writer sent.
+type filler func(rec Record, starts map[string][]Record) ([]Problem, error)
+
+func (c *Compiled) validate(w Write, fill filler) (Record, error) {
 	var ps []Problem
 	rec := Record{}
 	if w.Prev != nil {
 		rec = w.Prev.clone()
 	}
-	ps = append(ps, c.applyInput(rec, w.Input, "", w.Trusted, w.Access)...)
+	starts := map[string][]Record{}
+	ps = append(ps, c.applyInput(rec, w.Input, "", w.Trusted, w.Access, starts)...)
+	if fill != nil {
+		fps, err := fill(rec, starts)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, fps...)
+	}
 	inputProblems := len(ps)
 	// note: keep going after bad input so one response names every bad field;
 	// a field whose input was rejected is not reported again as missing.
@@ -58,8 +76,9 @@ func (c *Compiled) Validate(w Write) (Record, error) {
 	return rec, nil
 }
 
-// applyInput prepares every input value into rec.
-func (c *Compiled) applyInput(rec Record, input map[string]any, base string, trusted bool, acc *Access) []Problem {
+// applyInput prepares every input value into rec. starts, when not nil,
+// receives the stored rows each sent sub-table row started from.
+func (c *Compiled) applyInput(rec Record, input map[string]any, base string, trusted bool, acc *Access, starts map[string][]Record) []Problem {
 	var ps []Problem
 	keys := make([]string, 0, len(input))
 	for k := range input {
@@ -101,9 +120,12 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 		}
 		if f.Child != nil {
 			prevRows, _ := rec[k].([]Record)
-			rows, p := f.Child.prepareRows(f, raw, prevRows, path, trusted, acc)
+			rows, from, p := f.Child.prepareRows(f, raw, prevRows, path, trusted, acc)
 			ps = append(ps, p...)
 			rec[k] = rows
+			if starts != nil && rows != nil {
+				starts[k] = from
+			}
 			continue
 		}
 		v, err := f.Kind.Prepare(f.Field, raw)
@@ -122,32 +144,35 @@ func (c *Compiled) applyInput(rec Record, input map[string]any, base string, tru
 
 // prepareRows prepares the rows of a sub-table. A row that carries the id of
 // a stored row starts from that row, so columns the writer did not send (or
-// may not see) keep their values.
-func (c *Compiled) prepareRows(f *CField, raw any, prevRows []Record, path string, trusted bool, acc *Access) ([]Record, []Problem) {
+// may not see) keep their values. starts lists, by row, the stored row it
+// started from (nil for a new row).
+func (c *Compiled) prepareRows(f *CField, raw any, prevRows []Record, path string, trusted bool, acc *Access) (rows, starts []Record, ps []Problem) {
 	v, err := f.Kind.Prepare(f.Field, raw)
 	if err != nil {
-		return nil, []Problem{problem(path, valueCode(err), "%s %s", labelOf(f), valueMessage(err))}
+		return nil, nil, []Problem{problem(path, valueCode(err), "%s %s", labelOf(f), valueMessage(err))}
 	}
 	items := v.([]any)
-	rows := make([]Record, 0, len(items))
-	var ps []Problem
+	rows = make([]Record, 0, len(items))
+	starts = make([]Record, 0, len(items))
 	byID := make(map[int64]Record, len(prevRows))
 	for _, r := range prevRows {
 		byID[r.ID()] = r
 	}
 	for i, it := range items {
 		row := Record{}
+		var start Record
 		if id, err := toInt64(it.(map[string]any)["id"]); err == nil {
 			if prev, ok := byID[id]; ok {
-				row = prev.clone()
+				row, start = prev.clone(), prev
 				delete(row, "id")
 				delete(byID, id)
 			}
 		}
-		ps = append(ps, c.applyInput(row, it.(map[string]any), fmt.Sprintf("%s/%d", path, i), trusted, acc)...)
+		ps = append(ps, c.applyInput(row, it.(map[string]any), fmt.Sprintf("%s/%d", path, i), trusted, acc, nil)...)
 		rows = append(rows, row)
+		starts = append(starts, start)
 	}
-	return rows, ps
+	return rows, starts, ps
 }
 
 // valueCode is the problem code of a Prepare error.

@@ -37,6 +37,16 @@ export interface FieldDef {
   max_size?: number;
   accept?: string[];
   max_files?: number;
+  /** Filled from the record the relation `from` links to (its field `field`). */
+  fill?: FieldFill;
+}
+
+/** Where a field is filled from: forms/fill.go. */
+export interface FieldFill {
+  from: string;
+  field: string;
+  /** change (default): when empty and whenever the relation changes; empty: only when empty. */
+  mode?: 'change' | 'empty';
 }
 
 /** A validation rule over a whole record. */

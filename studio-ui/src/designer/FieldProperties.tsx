@@ -7,6 +7,7 @@ import { findField, isLocked, type Action, type DesignerState, type Labels } fro
 import { allowedInSubTable, isNumeric, settingsFor } from './fieldTypes';
 import { checkFieldKey } from './keys';
 import { ExpressionInput, type NameChoice } from './ExpressionInput';
+import { FillSetting } from './FillSetting';
 import { OptionsEditor } from './OptionsEditor';
 import { TypeIcon } from './typeIcons';
 import { typeLabel } from './typeLabel';
@@ -60,6 +61,9 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
         ? []
         : state.fields.filter((f) => f.def.type === 'sub_table').map((f) => ({ key: `sum(${f.def.key}, .${f.columns?.[0]?.def.key ?? 'x'})`, label: f.def.label })),
     );
+  const relations = (parent ? parent.columns ?? [] : state.fields)
+    .filter((f) => f.uid !== uid && f.def.type === 'relation' && !f.def.multiple)
+    .map((f) => f.def);
   const isPercent = def.type === 'percent';
   const toShown = (v: number | undefined) => (v === undefined ? null : isPercent ? Number((v * 100).toFixed(4)) : v);
   const fromShown = (v: number | null) => (v === null ? undefined : isPercent ? Number((v / 100).toFixed(6)) : v);
@@ -333,6 +337,9 @@ export function FieldProperties({ state, uid, dispatch, problems, forms, formula
         <Divider titlePlacement="start" plain>
           {t('prop.section.logic')}
         </Divider>
+        {settings.has('fill') && relations.length > 0 && (
+          <FillSetting def={def} relations={relations} onChange={(fill) => set({ fill })} problems={p('fill')} />
+        )}
         {settings.has('default') && (
           <Setting label={t('prop.default')} hint={t('prop.defaultHint')} htmlFor={id('default')}>
             <ExpressionInput

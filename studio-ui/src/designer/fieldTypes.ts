@@ -67,7 +67,8 @@ export type Setting =
   | 'columns'
   | 'formula'
   | 'format'
-  | 'attachment';
+  | 'attachment'
+  | 'fill';
 
 const numeric = new Set(['integer', 'decimal', 'money', 'percent']);
 const textual = new Set(['text', 'long_text', 'email', 'phone', 'url']);
@@ -95,6 +96,8 @@ export function settingsFor(type: string, inSubTable = false): Set<Setting> {
   if (type === 'auto_number') s.add('format');
   if (type === 'attachment') s.add('attachment');
   if (type === 'sub_table' || type === 'attachment' || computed) s.delete('default');
+  // note: computed values and files cannot be filled from a linked record.
+  else s.add('fill');
   return s;
 }
 
@@ -166,5 +169,6 @@ export function cleanField(def: FieldDef, inSubTable = false): FieldDef {
   keep('max_size', 'attachment');
   keep('accept', 'attachment');
   keep('max_files', 'attachment');
+  if (def.fill?.from) keep('fill', 'fill');
   return out;
 }

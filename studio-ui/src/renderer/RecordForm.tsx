@@ -4,9 +4,11 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Col, Form } from 'antd';
+import { forms } from '../api/forms';
 import type { RecordValue } from '../api/types';
 import { useI18n } from '../i18n';
 import { FieldControl, ValueText } from './FieldControl';
+import { fillPreview } from './fills';
 import { FormLayout } from './FormLayout';
 import { SubTableEditor } from './SubTableEditor';
 import type { RenderField } from './recordModel';
@@ -50,6 +52,13 @@ export function RecordForm({ form, serverErrors = noErrors, showAllErrors, formK
     const path = `/${key}${cell}`;
     setTouched((s) => (s.has(path) ? s : new Set(s).add(path)));
     setChangedSince((s) => (s.has(path) ? s : new Set(s).add(path)));
+    const preview = fillPreview(form.fields, form.values, key, v, cell);
+    if (preview) {
+      void forms
+        .record(preview.target, preview.id)
+        .then((source) => form.update((values) => preview.apply(values, source)))
+        .catch(() => {}); // note: a preview only; the server fills on save.
+    }
   };
 
   const formError = serverErrors[''] ?? (showAllErrors ? message(form.errors['']) : undefined);

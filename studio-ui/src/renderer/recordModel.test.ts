@@ -77,4 +77,13 @@ describe('visibility, defaults and the body to send', () => {
     );
     expect(body).toEqual({ customer: 'Acme', items: [{ qty: 2, unit_price: '19.90' }], discount: '0.1000' });
   });
+
+  it('sends a stored row back with its id and what the user emptied, so the server keeps what they do not see', () => {
+    const fields = renderFields(orderDef.fields, orderSchema);
+    const body = toPayload(fields, { customer: 'Acme', items: [{ id: 4, qty: 2, unit_cost: '9.00' }, { qty: 1, unit_price: 3 }] }, {});
+    expect(body.items).toEqual([
+      { id: 4, qty: 2, unit_price: null },
+      { qty: 1, unit_price: '3.00' },
+    ]);
+  });
 });

@@ -243,12 +243,24 @@ export function toPayload(fields: RenderField[], values: RecordValue, shown: Rec
     const v = values[f.def.key];
     if (isEmpty(v)) continue;
     if (f.def.type === 'sub_table') {
-      out[f.def.key] = (v as RecordValue[]).map((row) => toPayload(f.columns ?? [], row, {}));
+      out[f.def.key] = (v as RecordValue[]).map((row) => storedRow(f.columns ?? [], row));
       continue;
     }
     out[f.def.key] = payloadValue(f.def, v);
   }
   return out;
+}
+
+/** A sub-table row to send. A stored row goes back with its id, so the
+ * server keeps what this user does not see of it (a cost filled from the
+ * product), and with null for what the user emptied. */
+function storedRow(columns: RenderField[], row: RecordValue): RecordValue {
+  const out = toPayload(columns, row, {});
+  if (typeof row.id !== 'number') return out;
+  for (const c of columns) {
+    if (c.mode === 'edit' && !(c.def.key in out)) out[c.def.key] = null;
+  }
+  return { id: row.id, ...out };
 }
 
 function payloadValue(def: FieldDef, v: unknown): unknown {

@@ -16,6 +16,8 @@ export interface RecordFormState {
   shown: Record<string, boolean>;
   errors: Errors;
   setValue(key: string, v: unknown): void;
+  /** Changes the values from the latest ones (an answer arriving later). */
+  update(fn: (values: RecordValue) => RecordValue): void;
   reset(): void;
   /** The body to send. */
   payload(): RecordValue;
@@ -34,7 +36,8 @@ export function useRecordForm(definition: FormDefinition, schema: JSONSchema | u
   const shown = useMemo(() => visibility(definition, computed, actor), [definition, computed, actor]);
   const errors = useMemo(() => validateRecord(definition, schema, computed, shown, actor), [definition, schema, computed, shown, actor]);
   const setValue = useCallback((key: string, v: unknown) => setValues((old) => ({ ...old, [key]: v })), []);
+  const update = useCallback((fn: (values: RecordValue) => RecordValue) => setValues(fn), []);
   const reset = useCallback(() => setValues(initialValues(definition, actor)), [definition, actor]);
   const payload = useCallback(() => toPayload(fields, values, shown), [fields, values, shown]);
-  return { definition, schema, fields, values, computed, pending, shown, errors, setValue, reset, payload, actor };
+  return { definition, schema, fields, values, computed, pending, shown, errors, setValue, update, reset, payload, actor };
 }
