@@ -1,5 +1,5 @@
 // A field's value as text, with linked records and people named rather
-// than numbered.
+// than numbered, and files as links that download them.
 
 import { useEffect, useState } from 'react';
 import { forms } from '../api/forms';
@@ -7,6 +7,7 @@ import type { FieldDef } from '../api/types';
 import { useI18n } from '../i18n';
 import { formatValue } from '../renderer/FieldControl';
 import { PersonName } from '../renderer/lookups';
+import { AttachmentLinks } from './AttachmentLinks';
 
 const titles = new Map<string, Promise<string>>();
 
@@ -43,5 +44,6 @@ export function FieldValue({ def, value }: { def: FieldDef; value: unknown }) {
   if (value === null || value === undefined || value === '') return <>—</>;
   if (def.type === 'user' && typeof value === 'number') return <PersonName id={value} />;
   if (def.type === 'relation' && def.target && typeof value === 'number') return <RecordTitle form={def.target} id={value} />;
+  if (def.type === 'attachment') return <AttachmentLinks value={value} />;
   return <>{formatValue(def, value, { t, fmt, label }) || '—'}</>;
 }

@@ -1,10 +1,11 @@
 // One record as the user may see it: its fields, the records that point at
 // it, its flows' timelines with submit / withdraw / urge / comment, and its
-// audit history.
+// audit history; editing it, the records it can be turned into and the
+// documents it can print.
 
 import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Descriptions, Empty, Input, Space, Table, Tabs, Typography } from 'antd';
-import { ArrowLeftOutlined, BellOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, BellOutlined, EditOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router';
 import { forms } from '../api/forms';
 import type { FieldDef, FormDetail, RecordValue } from '../api/types';
@@ -12,7 +13,8 @@ import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from '../shell/ErrorAlert';
 import { PageError, PageLoading } from '../shell/PageState';
-import { ws, type AuditEntry, type Instance } from './api';
+import { ws, type AuditEntry, type Instance, type StoredFile } from './api';
+import { GeneratedFile, RecordActions } from './RecordActions';
 import { InstanceTimeline } from './Timeline';
 import { FieldValue } from './FieldValue';
 import { can, useWorkspace } from './WorkspaceContext';
@@ -39,6 +41,7 @@ export function RecordPage() {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
+  const [generated, setGenerated] = useState<{ file: StoredFile; title: string } | null>(null);
 
   const load = useCallback(() => {
     setError(null);
@@ -115,6 +118,23 @@ export function RecordPage() {
           </Typography.Title>
         </div>
         <Space wrap>
+          {can(permissions[detail.key], 'update') && (
+            <Link to={`/app/forms/${detail.key}/${rid}/edit`}>
+              <Button icon={<EditOutlined />} data-testid="edit-record">
+                {t('ws.edit')}
+              </Button>
+            </Link>
+          )}
+          <RecordActions
+            detail={detail}
+            rec={rec}
+            onFailure={setFailure}
+            onGenerated={(file, title) => {
+              setFailure(null);
+              setGenerated({ file, title });
+              load();
+            }}
+          />
           {submittable && can(permissions[detail.key], 'update') && (
             <Button type="primary" icon={<SendOutlined />} loading={busy} onClick={() => act(() => ws.submit(detail.key, rid), t('ws.submitted'))} data-testid="submit-flow">
               {t('ws.submit')}
@@ -132,7 +152,8 @@ export function RecordPage() {
           )}
         </Space>
       </div>
-      {failure ? <ErrorAlert error={failure} style={{ marginBottom: 12 }} /> : null}
+      {failure ? <ErrorAlert error={failure} style={{ marginBottom: 12 }} closable onClose={() => setFailure(null)} /> : null}
+      {generated && <GeneratedFile file={generated.file} title={generated.title} onClose={() => setGenerated(null)} />}
       <Tabs
         items={[
           {
