@@ -4,7 +4,7 @@
 // stored with the record, and offered for download at once.
 
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Dropdown, Tooltip } from 'antd';
+import { Alert, App, Button, Dropdown, Space, Tooltip } from 'antd';
 import { DownloadOutlined, DownOutlined, FilePdfOutlined, NodeIndexOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import type { FormDetail, RecordValue } from '../api/types';
@@ -85,8 +85,9 @@ export function RecordActions({ detail, rec, onFailure, onGenerated }: Props) {
     return offer ? [{ cv, offer }] : [];
   });
 
+  if (offers.length === 0 && !(templates.length > 0 && mayPrint(detail.key, permissions))) return null;
   return (
-    <>
+    <Space wrap>
       {offers.map(({ cv, offer }) => {
         const text = cv.title ? label(cv.title) : formTitle(cv.target);
         const button = (
@@ -95,7 +96,15 @@ export function RecordActions({ detail, rec, onFailure, onGenerated }: Props) {
           </Button>
         );
         return offer.state === 'blocked' ? (
-          <Tooltip key={cv.key} title={t('ws.convertBlocked', { rule: offer.rule })}>
+          <Tooltip
+            key={cv.key}
+            title={
+              <>
+                {t('ws.convertBlocked')}
+                <code className="ws-rule">{offer.rule}</code>
+              </>
+            }
+          >
             <span data-testid={`convert-blocked-${cv.key}`}>{button}</span>
           </Tooltip>
         ) : (
@@ -115,7 +124,7 @@ export function RecordActions({ detail, rec, onFailure, onGenerated }: Props) {
           </Button>
         </Dropdown>
       )}
-    </>
+    </Space>
   );
 }
 

@@ -76,6 +76,10 @@ function useFailure(form: RecordFormState) {
     const split = fieldProblems(form.fields, e);
     setServerErrors(split.onFields);
     setRest(split.rest);
+    // note: the save button is at the bottom of a long form; show where the problem is.
+    requestAnimationFrame(() =>
+      document.querySelector(Object.keys(split.onFields).length ? '.ant-form-item-has-error' : '.page [role="alert"]')?.scrollIntoView({ block: 'center' }),
+    );
   };
   return { failure, serverErrors, rest, fail, clear: () => setFailure(null) };
 }

@@ -25,6 +25,12 @@ interface Related {
   rows: RecordValue[];
 }
 
+/** A record's name: its first auto-number or text field, else its id. */
+function rowTitle(d: FormDetail, row: RecordValue): string {
+  const f = d.definition.fields.find((x) => x.type === 'auto_number' || x.type === 'text');
+  return f && row[f.key] ? String(row[f.key]) : `#${String(row.id)}`;
+}
+
 export function RecordPage() {
   const { form = '', id = '' } = useParams();
   const rid = Number(id);
@@ -104,7 +110,6 @@ export function RecordPage() {
   // never went, or its last flow did not end approved.
   const submittable = !running && (flows.length === 0 || ['rejected', 'withdrawn', 'cancelled'].includes(flows[0].state));
   const mine = running && running.submitter_id === user?.id;
-  const titleField = detail.definition.fields.find((f) => f.type === 'auto_number' || f.type === 'text');
 
   return (
     <div className="page">
@@ -114,7 +119,7 @@ export function RecordPage() {
             <ArrowLeftOutlined /> {label(detail.title)}
           </Link>
           <Typography.Title level={3} style={{ margin: '4px 0 0' }} data-testid="record-title">
-            {label(detail.title)} {titleField && rec[titleField.key] ? String(rec[titleField.key]) : `#${rid}`}
+            {label(detail.title)} {rowTitle(detail, rec)}
           </Typography.Title>
         </div>
         <Space wrap>
@@ -189,7 +194,7 @@ export function RecordPage() {
                     {r.rows.map((row) => (
                       <div key={String(row.id)}>
                         <Link to={`/app/forms/${r.form.key}/${String(row.id)}`}>
-                          {label(r.form.title)} #{String(row.id)}
+                          {label(r.form.title)} {rowTitle(r.form, row)}
                         </Link>
                       </div>
                     ))}
