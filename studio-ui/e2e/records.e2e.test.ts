@@ -90,7 +90,7 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     await settledShot(page, 'rec-01-quote');
     await button.click();
     await page.locator('.ant-modal-confirm-title').filter({ hasText: '根据本记录生成销售订单？' }).waitFor();
-    await settledShot(page, 'rec-02-convert-confirm', '02b-quote-create-order');
+    await settledShot(page, 'rec-02-convert-confirm', '02c-quote-create-order');
     await page.getByTestId('convert-ok').click();
     await page.waitForURL(/\/app\/forms\/order\/\d+$/);
     ids.order = Number(new URL(page.url()).pathname.split('/').pop());
@@ -103,7 +103,7 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     expect(text).toContain('CNC-5X');
     expect(text).toContain('SRV-KIT');
     await page.getByTestId('show-amount').filter({ hasText: '155,000.00' }).waitFor();
-    await settledShot(page, 'rec-03-order-from-quote', '02c-order-from-quote');
+    await settledShot(page, 'rec-03-order-from-quote', '02d-order-from-quote');
   });
 
   it('shows a quote the condition refuses with the button disabled and its rule', async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     await page.getByTestId('document-quotation').click();
     const ready = page.getByTestId('generated-file');
     await ready.waitFor();
-    await settledShot(page, 'rec-05-quotation-ready', '02a-quotation-generated');
+    await settledShot(page, 'rec-05-quotation-ready', '02b-quotation-generated');
     const [response, download] = await Promise.all([
       page.waitForResponse((r) => r.url().includes('/api/v1/files/')),
       page.waitForEvent('download'),
@@ -155,7 +155,7 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     await page.locator('#items-1-qty').fill('4');
     await page.locator('#items-1-qty').blur();
     await expect.poll(() => page.getByTestId('value-amount').textContent()).toContain('160,000.00');
-    await settledShot(page, 'rec-06-edit-quote', '02d-quote-edit');
+    await settledShot(page, 'rec-06-edit-quote', '02a-quote-edit');
     await page.getByTestId('save-record').click();
     await page.waitForURL(/\/app\/forms\/quote\/\d+$/);
     await page.getByTestId('show-notes').filter({ hasText: '客户要求下周交货' }).waitFor();
