@@ -133,7 +133,11 @@ export function RecordPage() {
           <RecordActions
             detail={detail}
             rec={rec}
-            onFailure={setFailure}
+            onFailure={(e) => {
+              setFailure(e);
+              // note: a refusal often means the record changed since it was shown.
+              load();
+            }}
             onGenerated={(file, title) => {
               setFailure(null);
               setGenerated({ file, title });
