@@ -173,6 +173,7 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     await page.locator('#items-1-qty').fill('4');
     await page.locator('#items-1-qty').blur();
     await expect.poll(() => page.getByTestId('value-amount').textContent()).toContain('160,000.00');
+    await page.getByTestId('edit-title').scrollIntoViewIfNeeded();
     await settledShot(page, 'rec-06-edit-quote', '02a-quote-edit');
     await page.getByTestId('save-record').click();
     await page.waitForURL(/\/app\/forms\/quote\/\d+$/);
