@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Descriptions, Empty, Input, Space, Table, Tabs, Typography } from 'antd';
 import { ArrowLeftOutlined, BellOutlined, EditOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { forms } from '../api/forms';
 import type { FieldDef, FormDetail, RecordValue } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
@@ -48,6 +48,13 @@ export function RecordPage() {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [generated, setGenerated] = useState<{ file: StoredFile; title: string } | null>(null);
+  const navigate = useNavigate();
+  // note: a conversion opens the new record in this same page; what was
+  // said about the last one does not belong to it.
+  useEffect(() => {
+    setFailure(null);
+    setGenerated(null);
+  }, [form, rid]);
 
   const load = useCallback(() => {
     setError(null);
@@ -124,11 +131,9 @@ export function RecordPage() {
         </div>
         <Space wrap>
           {can(permissions[detail.key], 'update') && (
-            <Link to={`/app/forms/${detail.key}/${rid}/edit`}>
-              <Button icon={<EditOutlined />} data-testid="edit-record">
-                {t('ws.edit')}
-              </Button>
-            </Link>
+            <Button icon={<EditOutlined />} onClick={() => navigate(`/app/forms/${detail.key}/${rid}/edit`)} data-testid="edit-record">
+              {t('ws.edit')}
+            </Button>
           )}
           <RecordActions
             detail={detail}
