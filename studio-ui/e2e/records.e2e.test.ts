@@ -210,6 +210,19 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('reads in English too', async () => {
+    await page.goto(`${server.url}/app/forms/quote/${ids.rejected}`);
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByTestId('edit-record').filter({ hasText: 'Edit' }).waitFor();
+    await page.getByTestId('documents-menu').filter({ hasText: 'Documents' }).waitFor();
+    const blocked = page.getByTestId('convert-blocked-from_quote');
+    expect(await blocked.textContent()).toContain('Create order');
+    await blocked.hover();
+    await page.locator('.ant-tooltip').filter({ hasText: 'Not possible for this record now' }).waitFor();
+    await settledShot(page, 'rec-10-quote-en');
+    await page.getByText('中文', { exact: true }).click();
+  });
+
   it('left no errors in the console', () => {
     // note: the refusals above (a 409 save, a 422 conversion) are reported by the page itself.
     expect(consoleErrors.filter((e) => !e.includes('401') && !e.includes('409') && !e.includes('422'))).toEqual([]);
