@@ -5,12 +5,12 @@
 // their inboxes; the flow drafts the contract, which the order's page shows
 // as a related record; the rep names its signatory on its edit page and
 // sends it for approval, and the director approves it, which prints its
-// PDF. The customer opens the portal
-// link an administrator issued: the order stands at "approved" with dates,
-// the contract downloads, the e-sign page signs it, a service request is sent
-// and listed. The sales director's dashboard counts the order in this
-// month's revenue and drills down to it. A second customer's link shows none
-// of it. Users, customers and products are set up through the admin API.
+// PDF. The customer opens the portal link an administrator issued: the order
+// stands at "approved" with dates, the contract downloads, the e-sign page
+// signs it, a service request is sent and listed. The sales director's
+// dashboard counts the order in this month's revenue and drills down to it.
+// A second customer's link shows none of it. Users, customers and products
+// are set up through the admin API.
 //
 // With MOSAIC_SCREENSHOTS=1 the walkthrough's screenshots are also copied to
 // examples/order-management/screenshots/ (normal runs leave the tree clean).
