@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core: never a downloaded browser.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
@@ -39,6 +39,23 @@ export function launch(): Promise<Browser> {
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(shotsDir, { recursive: true });
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
+}
+
+/** Saves a screenshot once the page's animations have settled; with keepAs
+ * and MOSAIC_SCREENSHOTS=1, also into the example's walkthrough folder
+ * under that name (normal runs leave the tree clean). */
+export async function settledShot(page: Page, name: string, keepAs?: string): Promise<void> {
+  // note: a modal or tooltip still fading in would be caught half-drawn;
+  // endless animations (spinners) are left alone.
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => {}))),
+  );
+  await shot(page, name);
+  if (keepAs && process.env.MOSAIC_SCREENSHOTS === '1') {
+    const walkthrough = resolve(__dirname, '..', '..', 'examples', 'order-management', 'screenshots');
+    mkdirSync(walkthrough, { recursive: true });
+    copyFileSync(join(shotsDir, `${name}.png`), join(walkthrough, `${keepAs}.png`));
+  }
 }
 
 /** Drags from the middle of source to target with the mouse, in small steps

@@ -3,13 +3,14 @@
 // total computed as typed, a bad phone number refused on the field) and
 // submits it; the sales director and the finance director approve it from
 // their inboxes; the flow drafts the contract, which the order's page shows
-// as a related record; the rep sends the contract for approval and the
-// director approves it, which prints its PDF. The customer opens the portal
-// link an administrator issued: the order stands at "approved" with dates,
-// the contract downloads, the e-sign page signs it, a service request is sent
-// and listed. The sales director's dashboard counts the order in this
-// month's revenue and drills down to it. A second customer's link shows none
-// of it. Users, customers and products are set up through the admin API.
+// as a related record; the rep names its signatory on its edit page and
+// sends it for approval, and the director approves it, which prints its
+// PDF. The customer opens the portal link an administrator issued: the order
+// stands at "approved" with dates, the contract downloads, the e-sign page
+// signs it, a service request is sent and listed. The sales director's
+// dashboard counts the order in this month's revenue and drills down to it.
+// A second customer's link shows none of it. Users, customers and products
+// are set up through the admin API.
 //
 // With MOSAIC_SCREENSHOTS=1 the walkthrough's screenshots are also copied to
 // examples/order-management/screenshots/ (normal runs leave the tree clean).
@@ -204,13 +205,19 @@ describe.skipIf(!run)('the order story in Chromium', () => {
 
   it('the rep sends the contract for approval and the director approves it, which prints the PDF', async () => {
     const page = pages[0];
-    // note: the workspace has no edit page for a saved record yet, so the
-    // signatory is named through the API, as the rep's own session.
-    const repToken = await login(rep.email, password);
-    await call(repToken, 'PATCH', `/api/v1/forms/contract/records/${ids.contract}`, { contact_name: '张敏', contact_email: 'zhang.min@huatong.example' });
     await page.goto(`${server.url}/app/forms/order/${ids.order}`);
     await page.getByTestId('related-contract').getByRole('link').first().click();
     await page.waitForURL(new RegExp(`/app/forms/contract/${ids.contract}$`));
+    // The rep names the signatory on the draft; its amount is theirs to read, not to change.
+    await page.getByTestId('edit-record').click();
+    await page.waitForURL(new RegExp(`/app/forms/contract/${ids.contract}/edit$`));
+    await page.getByTestId('value-amount').waitFor();
+    expect(await page.locator('#field-amount').count()).toBe(0);
+    await page.locator('#field-contact_name').fill('张敏');
+    await page.locator('#field-contact_email').fill('zhang.min@huatong.example');
+    await page.getByTestId('save-record').click();
+    await page.waitForURL(new RegExp(`/app/forms/contract/${ids.contract}$`));
+    await page.getByTestId('show-contact_name').filter({ hasText: '张敏' }).waitFor();
     await page.getByTestId('submit-flow').click();
     await page.getByRole('tab', { name: '审批进度' }).click();
     await page.getByTestId('instance-state').filter({ hasText: '进行中' }).waitFor();

@@ -13,6 +13,10 @@ export const forms = {
     api.get<RecordPage>(`${formURL(form)}/records${query(q)}`),
   record: (form: string, id: number) => api.get<RecordValue>(`${formURL(form)}/records/${id}`),
   create: (form: string, values: RecordValue) => api.post<RecordValue>(`${formURL(form)}/records`, values),
+  /** Changes the fields in values of a record read at row version; a 409
+   * says someone else saved it since. */
+  update: (form: string, id: number, values: RecordValue, version: number) =>
+    api.patch<RecordValue>(`${formURL(form)}/records/${id}`, values, { headers: { 'If-Match': `"${version}"` } }),
 
   /** Uploads one file for an attachment field; resolves with its id. */
   upload: (form: string, file: File) => {

@@ -276,11 +276,22 @@ interface Sending {
 }
 
 /** Uploads files for an attachment field, showing each one's progress;
- * the value is their ids. */
+ * the value is their ids. A stored record's files come as {id, name}
+ * objects; they are named by their names and kept as their ids. */
 export function AttachmentInput({ def, value, onChange, disabled, formKey }: ControlProps) {
   const { t } = useI18n();
-  const ids = useMemo(() => (Array.isArray(value) ? (value as string[]) : []), [value]);
   const names = useRef(new Map<string, string>());
+  const ids = useMemo(() => {
+    const list = Array.isArray(value) ? (value as unknown[]) : [];
+    return list.map((x) => {
+      if (x && typeof x === 'object' && 'id' in x) {
+        const f = x as { id: string; name?: string };
+        if (f.name) names.current.set(f.id, f.name);
+        return f.id;
+      }
+      return String(x);
+    });
+  }, [value]);
   const latest = useRef(ids);
   latest.current = ids;
   const [sending, setSending] = useState<Sending[]>([]);

@@ -25,9 +25,11 @@ export interface RecordFormState {
 }
 
 /** The state of one generated form: values, formulas, visibility and the
- * problems found so far, recomputed on every change. */
-export function useRecordForm(definition: FormDefinition, schema: JSONSchema | undefined, actor?: Actor): RecordFormState {
-  const [values, setValues] = useState<RecordValue>(() => initialValues(definition, actor));
+ * problems found so far, recomputed on every change. start, when given,
+ * is what the form opens with (a stored record being edited) instead of
+ * the defaults of a new one. */
+export function useRecordForm(definition: FormDefinition, schema: JSONSchema | undefined, actor?: Actor, start?: RecordValue): RecordFormState {
+  const [values, setValues] = useState<RecordValue>(() => start ?? initialValues(definition, actor));
   const fields = useMemo(() => renderFields(definition.fields, schema), [definition, schema]);
   const { values: computed, pending } = useMemo(
     () => computeFormulas(definition, schema, values, actor),
@@ -37,7 +39,7 @@ export function useRecordForm(definition: FormDefinition, schema: JSONSchema | u
   const errors = useMemo(() => validateRecord(definition, schema, computed, shown, actor), [definition, schema, computed, shown, actor]);
   const setValue = useCallback((key: string, v: unknown) => setValues((old) => ({ ...old, [key]: v })), []);
   const update = useCallback((fn: (values: RecordValue) => RecordValue) => setValues(fn), []);
-  const reset = useCallback(() => setValues(initialValues(definition, actor)), [definition, actor]);
+  const reset = useCallback(() => setValues(start ?? initialValues(definition, actor)), [definition, actor, start]);
   const payload = useCallback(() => toPayload(fields, values, shown), [fields, values, shown]);
   return { definition, schema, fields, values, computed, pending, shown, errors, setValue, update, reset, payload, actor };
 }

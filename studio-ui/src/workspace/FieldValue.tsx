@@ -1,12 +1,16 @@
 // A field's value as text, with linked records and people named rather
-// than numbered.
+// than numbered (and linked to, where the user may open them), and files
+// as links that download them.
 
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { forms } from '../api/forms';
 import type { FieldDef } from '../api/types';
 import { useI18n } from '../i18n';
 import { formatValue } from '../renderer/FieldControl';
 import { PersonName } from '../renderer/lookups';
+import { AttachmentLinks } from './AttachmentLinks';
+import { useWorkspace } from './WorkspaceContext';
 
 const titles = new Map<string, Promise<string>>();
 
@@ -40,8 +44,14 @@ function RecordTitle({ form, id }: { form: string; id: number }) {
 
 export function FieldValue({ def, value }: { def: FieldDef; value: unknown }) {
   const { t, fmt, label } = useI18n();
+  const { forms: usable } = useWorkspace();
   if (value === null || value === undefined || value === '') return <>—</>;
   if (def.type === 'user' && typeof value === 'number') return <PersonName id={value} />;
-  if (def.type === 'relation' && def.target && typeof value === 'number') return <RecordTitle form={def.target} id={value} />;
+  if (def.type === 'relation' && def.target && typeof value === 'number') {
+    const title = <RecordTitle form={def.target} id={value} />;
+    // note: a link only to a form the user may open; otherwise it would lead to a refusal.
+    return usable.some((f) => f.key === def.target) ? <Link to={`/app/forms/${def.target}/${value}`}>{title}</Link> : title;
+  }
+  if (def.type === 'attachment') return <AttachmentLinks value={value} />;
   return <>{formatValue(def, value, { t, fmt, label }) || '—'}</>;
 }

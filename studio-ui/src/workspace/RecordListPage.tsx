@@ -132,7 +132,7 @@ function RecordList({ detail }: { detail: FormDetail }) {
       okButtonProps: { danger: true },
       onOk: async () => {
         const byID = new Map(rows.map((r) => [Number(r.id), r]));
-        for (const id of selected) await ws.remove(detail.key, id, Number(byID.get(id)?.version ?? 0));
+        for (const id of selected) await ws.remove(detail.key, id, Number(byID.get(id)?.row_version ?? 0));
         setSelected([]);
         setRound((r) => r + 1);
       },

@@ -1,18 +1,20 @@
 // One record as the user may see it: its fields, the records that point at
 // it, its flows' timelines with submit / withdraw / urge / comment, and its
-// audit history.
+// audit history; editing it, the records it can be turned into and the
+// documents it can print.
 
 import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Descriptions, Empty, Input, Space, Table, Tabs, Typography } from 'antd';
-import { ArrowLeftOutlined, BellOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
-import { Link, useParams } from 'react-router';
+import { ArrowLeftOutlined, BellOutlined, EditOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useParams } from 'react-router';
 import { forms } from '../api/forms';
 import type { FieldDef, FormDetail, RecordValue } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from '../shell/ErrorAlert';
 import { PageError, PageLoading } from '../shell/PageState';
-import { ws, type AuditEntry, type Instance } from './api';
+import { ws, type AuditEntry, type Instance, type StoredFile } from './api';
+import { GeneratedFile, RecordActions } from './RecordActions';
 import { InstanceTimeline } from './Timeline';
 import { FieldValue } from './FieldValue';
 import { can, useWorkspace } from './WorkspaceContext';
@@ -21,6 +23,12 @@ interface Related {
   form: FormDetail;
   field: FieldDef;
   rows: RecordValue[];
+}
+
+/** A record's name: its first auto-number or text field, else its id. */
+function rowTitle(d: FormDetail, row: RecordValue): string {
+  const f = d.definition.fields.find((x) => x.type === 'auto_number' || x.type === 'text');
+  return f && row[f.key] ? String(row[f.key]) : `#${String(row.id)}`;
 }
 
 export function RecordPage() {
@@ -39,6 +47,14 @@ export function RecordPage() {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
+  const [generated, setGenerated] = useState<{ file: StoredFile; title: string } | null>(null);
+  const navigate = useNavigate();
+  // note: a conversion opens the new record in this same page; what was
+  // said about the last one does not belong to it.
+  useEffect(() => {
+    setFailure(null);
+    setGenerated(null);
+  }, [form, rid]);
 
   const load = useCallback(() => {
     setError(null);
@@ -101,7 +117,6 @@ export function RecordPage() {
   // never went, or its last flow did not end approved.
   const submittable = !running && (flows.length === 0 || ['rejected', 'withdrawn', 'cancelled'].includes(flows[0].state));
   const mine = running && running.submitter_id === user?.id;
-  const titleField = detail.definition.fields.find((f) => f.type === 'auto_number' || f.type === 'text');
 
   return (
     <div className="page">
@@ -111,10 +126,29 @@ export function RecordPage() {
             <ArrowLeftOutlined /> {label(detail.title)}
           </Link>
           <Typography.Title level={3} style={{ margin: '4px 0 0' }} data-testid="record-title">
-            {label(detail.title)} {titleField && rec[titleField.key] ? String(rec[titleField.key]) : `#${rid}`}
+            {label(detail.title)} {rowTitle(detail, rec)}
           </Typography.Title>
         </div>
         <Space wrap>
+          {can(permissions[detail.key], 'update') && (
+            <Button icon={<EditOutlined />} onClick={() => navigate(`/app/forms/${detail.key}/${rid}/edit`)} data-testid="edit-record">
+              {t('ws.edit')}
+            </Button>
+          )}
+          <RecordActions
+            detail={detail}
+            rec={rec}
+            onFailure={(e) => {
+              setFailure(e);
+              // note: a refusal often means the record changed since it was shown.
+              load();
+            }}
+            onGenerated={(file, title) => {
+              setFailure(null);
+              setGenerated({ file, title });
+              load();
+            }}
+          />
           {submittable && can(permissions[detail.key], 'update') && (
             <Button type="primary" icon={<SendOutlined />} loading={busy} onClick={() => act(() => ws.submit(detail.key, rid), t('ws.submitted'))} data-testid="submit-flow">
               {t('ws.submit')}
@@ -132,7 +166,8 @@ export function RecordPage() {
           )}
         </Space>
       </div>
-      {failure ? <ErrorAlert error={failure} style={{ marginBottom: 12 }} /> : null}
+      {failure ? <ErrorAlert error={failure} style={{ marginBottom: 12 }} closable onClose={() => setFailure(null)} /> : null}
+      {generated && <GeneratedFile file={generated.file} title={generated.title} onClose={() => setGenerated(null)} />}
       <Tabs
         items={[
           {
@@ -168,7 +203,7 @@ export function RecordPage() {
                     {r.rows.map((row) => (
                       <div key={String(row.id)}>
                         <Link to={`/app/forms/${r.form.key}/${String(row.id)}`}>
-                          {label(r.form.title)} #{String(row.id)}
+                          {label(r.form.title)} {rowTitle(r.form, row)}
                         </Link>
                       </div>
                     ))}

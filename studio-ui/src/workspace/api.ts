@@ -111,6 +111,31 @@ export interface Notice {
   read_at: string | null;
 }
 
+/** A "create from" action on a form's records (GET …/conversions). */
+export interface Conversion {
+  key: string;
+  title?: string;
+  from: string;
+  target: string;
+  /** A condition on the source record; the server refuses while it is false. */
+  when?: string;
+}
+
+/** A document template of a form (GET …/documents). */
+export interface DocumentTemplate {
+  key: string;
+  title: string;
+  form: string;
+}
+
+/** A stored file, as upload and document generation answer. */
+export interface StoredFile {
+  id: string;
+  name: string;
+  size?: number;
+  type?: string;
+}
+
 export interface Person {
   id: number;
   name: string;
@@ -145,6 +170,13 @@ export const ws = {
   audit: (form: string, id: number) => api.get<{ items: AuditEntry[] }>(`${formURL(form)}/records/${id}/audit`).then((r) => r.items),
   remove: (form: string, id: number, version: number) =>
     api.delete<unknown>(`${formURL(form)}/records/${id}`, { headers: { 'If-Match': String(version) } }),
+
+  conversions: (form: string) => api.get<{ conversions: Conversion[] }>(`${formURL(form)}/conversions`).then((r) => r.conversions),
+  convert: (form: string, id: number, conversion: string) =>
+    api.post<RecordValue>(`${formURL(form)}/records/${id}/convert/${encodeURIComponent(conversion)}`, {}),
+  documents: (form: string) => api.get<{ documents: DocumentTemplate[] }>(`${formURL(form)}/documents`).then((r) => r.documents),
+  generate: (form: string, id: number, template: string) =>
+    api.post<StoredFile>(`${formURL(form)}/records/${id}/documents/${encodeURIComponent(template)}`, {}),
 
   notices: () => api.get<{ items: Notice[]; unread: number }>('/api/v1/me/notifications?limit=20'),
   readNotices: (ids: number[] | 'all') =>

@@ -138,6 +138,24 @@ export const en = {
   'ws.awayAdd': 'Add',
   'ws.awaySaved': 'Saved: your tasks go to your delegate while you are away',
   'ws.awayNone': 'No periods away',
+
+  'ws.edit': 'Edit',
+  'ws.editTitle': 'Edit {form} {name}',
+  'ws.saved': 'Saved',
+  'ws.noChanges': 'Nothing was changed',
+  'ws.reloadRecord': 'Load the latest version',
+  'ws.conflictHint': 'Your changes are still in the form below. Loading the latest version discards them, so note what you want to keep first.',
+
+  'ws.convert': 'Create',
+  'ws.convertConfirm': 'Create a {form} from this record?',
+  'ws.convertConfirmText': 'The new record is filled in from this one, lines included. You can still change it before you submit it.',
+  'ws.converted': '{form} created from this record',
+  'ws.convertBlocked': 'Not possible for this record now. It needs:',
+  'ws.documents': 'Documents',
+  'ws.generated': '{name} generated',
+  'ws.generatedTitle': '{title} is ready',
+  'ws.generatedHint': 'It is also kept with this record\'s files.',
+  'ws.downloadFile': 'Download {name}',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -277,4 +295,22 @@ export const zh: Record<keyof typeof en, string> = {
   'ws.awayAdd': '添加',
   'ws.awaySaved': '已保存：外出期间您的任务将交给委托人',
   'ws.awayNone': '没有外出安排',
+
+  'ws.edit': '编辑',
+  'ws.editTitle': '编辑{form} {name}',
+  'ws.saved': '已保存',
+  'ws.noChanges': '没有任何修改',
+  'ws.reloadRecord': '加载最新版本',
+  'ws.conflictHint': '您的修改仍保留在下方表单中。加载最新版本会丢弃这些修改，请先记下需要保留的内容。',
+
+  'ws.convert': '生成',
+  'ws.convertConfirm': '根据本记录生成{form}？',
+  'ws.convertConfirmText': '新记录将按本记录（含明细）填好，提交前仍可修改。',
+  'ws.converted': '已根据本记录生成{form}',
+  'ws.convertBlocked': '本记录当前不满足生成条件：',
+  'ws.documents': '文档',
+  'ws.generated': '已生成 {name}',
+  'ws.generatedTitle': '{title}已生成',
+  'ws.generatedHint': '文件也已保存到本记录的附件中。',
+  'ws.downloadFile': '下载 {name}',
 };

@@ -42,6 +42,7 @@ export const workspaceRoutes: RouteObject[] = [
       { path: 'forms/:form', element: page(<RecordListPage />) },
       { path: 'forms/:form/new', element: page(<RecordEditPage />) },
       { path: 'forms/:form/:id', element: page(<RecordPage />) },
+      { path: 'forms/:form/:id/edit', element: page(<RecordEditPage />) },
       ...dashboardWorkspaceRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
