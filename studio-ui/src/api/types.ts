@@ -72,6 +72,8 @@ export interface FormDefinition {
   rules?: FormRule[];
   layout?: Record<string, unknown>;
   indexes?: FormIndex[];
+  /** "Create from" conversions; the designer keeps them as they are. */
+  conversions?: Record<string, unknown>[];
 }
 
 export interface DefinitionInfo {

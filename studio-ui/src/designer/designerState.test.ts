@@ -116,6 +116,12 @@ describe('designer state', () => {
     expect(toDefinition(s).def.rules).toEqual([{ key: 'rule_2', expr: 'hours < 24', message: 'At most a day', field: 'hours' }]);
   });
 
+  it('keeps the form conversions it does not edit', () => {
+    const conversions = [{ key: 'from_quote', from: 'quote', set: { customer: 'customer' } }];
+    const s = fromDefinition({ kind: 'form', key: 'order', title: 'Order', fields: [{ key: 'customer', type: 'text', label: 'Customer' }], conversions }, null);
+    expect(toDefinition(s).def.conversions).toEqual(conversions);
+  });
+
   it('keeps the form indexes it does not edit, following renamed and removed fields', () => {
     const indexed: FormDefinition = {
       ...visit,

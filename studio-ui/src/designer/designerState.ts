@@ -29,6 +29,9 @@ export interface DesignerState {
   /** The form's declared indexes, kept as they came: the designer does not
    * edit them, but saving must not lose them. */
   indexes?: FormIndex[];
+  /** The form's "create from" conversions, kept as they came for the same
+   * reason; the server checks them against the fields at publish. */
+  conversions?: Record<string, unknown>[];
   /** Keys published already ("amount", "items.qty"): they cannot change. */
   locked: string[];
   selected: string | null;
@@ -72,6 +75,7 @@ export function fromDefinition(def: FormDefinition, published: FormDefinition | 
     rules: (def.rules ?? []).map((r) => ({ ...r, uid: newUID('r') })),
     layout: def.layout,
     indexes: def.indexes,
+    conversions: def.conversions,
     locked: keysOf(published),
     selected: null,
   };
@@ -111,6 +115,7 @@ export function toDefinition(s: DesignerState): { def: FormDefinition; paths: Pa
   }
   if (s.layout) def.layout = s.layout;
   if (s.indexes?.length) def.indexes = s.indexes;
+  if (s.conversions?.length) def.conversions = s.conversions;
   return { def, paths };
 }
 
