@@ -274,6 +274,22 @@ func (e *Engine) SubmitRecord(ctx context.Context, p *Principal, f *forms.Compil
 	return e.FlowInstance(ctx, p, inst.ID)
 }
 
+// FlowRef names a live flow.
+type FlowRef struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+}
+
+// SubmitFlows lists the live flows a submit of form's records starts, so a
+// record page offers "submit" only where there is something to submit to.
+func (e *Engine) SubmitFlows(form *forms.Compiled) []FlowRef {
+	out := []FlowRef{}
+	for _, cf := range e.flowsOn(form, flows.OnSubmit) {
+		out = append(out, FlowRef{Key: cf.Flow.Key, Title: cf.Flow.Title})
+	}
+	return out
+}
+
 // submittable finds the flow a submit names, or the form's only flow with a
 // submit trigger.
 func (e *Engine) submittable(ctx context.Context, f *forms.Compiled, key string) (*flows.Compiled, error) {

@@ -64,3 +64,22 @@ func TestAuditLogIsForAdministrators(t *testing.T) {
 		enginetest.APIScenario{Name: "bad actor", Method: "GET", URL: "/api/v1/admin/audit?actor=abc", ExpectedStatus: 400}.Test(t, app)
 	})
 }
+
+// TestFormNamesTheFlowsASubmitStarts: a record page offers "submit" only
+// where a flow starts on submit.
+func TestFormNamesTheFlowsASubmitStarts(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
+		var order, quote struct {
+			SubmitFlows []struct{ Key, Title string } `json:"submit_flows"`
+		}
+		app.Expect(t, 200, "GET", "/api/v1/forms/order", "", nil).JSON(t, &order)
+		if len(order.SubmitFlows) != 1 || order.SubmitFlows[0].Key != "order_approval" || order.SubmitFlows[0].Title == "" {
+			t.Errorf("order: submit flows %+v, want the order approval", order.SubmitFlows)
+		}
+		r := app.Expect(t, 200, "GET", "/api/v1/forms/quote", "", nil)
+		r.JSON(t, &quote)
+		if quote.SubmitFlows == nil || len(quote.SubmitFlows) != 0 || !strings.Contains(r.Body, `"submit_flows":[]`) {
+			t.Errorf("quote: submit flows %s, want an empty list", r.Body[len(r.Body)-60:])
+		}
+	})
+}

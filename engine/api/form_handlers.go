@@ -47,7 +47,7 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 		acc = nil
 	}
 	return c.JSON(fiber.Map{"key": f.Form.Key, "title": f.Form.Title, "version": f.Version,
-		"definition": f.DefinitionAs(acc), "record_schema": f.RecordSchemaAs(acc)})
+		"definition": f.DefinitionAs(acc), "record_schema": f.RecordSchemaAs(acc), "submit_flows": s.e.SubmitFlows(f)})
 }
 
 func (s *Server) getFormVersion(c *fiber.Ctx) error {

@@ -100,6 +100,8 @@ export interface FormDetail {
   version: number;
   definition: FormDefinition;
   record_schema: JSONSchema;
+  /** The live flows a submit of the form's records starts; none, no submit. */
+  submit_flows?: { key: string; title: string }[];
 }
 
 export type Problem = ErrorDetail;

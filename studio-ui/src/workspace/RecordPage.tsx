@@ -115,7 +115,9 @@ export function RecordPage() {
   const running = flows.find((i) => i.state === 'running');
   // note: flows come newest first; a record goes (back) into a flow when it
   // never went, or its last flow did not end approved.
-  const submittable = !running && (flows.length === 0 || ['rejected', 'withdrawn', 'cancelled'].includes(flows[0].state));
+  // A form no flow starts on submit has nothing to submit to.
+  const submittable =
+    (detail.submit_flows?.length ?? 0) > 0 && !running && (flows.length === 0 || ['rejected', 'withdrawn', 'cancelled'].includes(flows[0].state));
   const mine = running && running.submitter_id === user?.id;
 
   return (
