@@ -55,6 +55,10 @@ func (r *report) writeReports(w func(string, ...any)) {
 		"that read nothing of it skip the instances table (operations_bottlenecks 1.3x).\n\n")
 	for _, s := range b.sides {
 		r.writeReportSide(w, s)
+		if s.small != nil {
+			r.writeReportSide(w, s.small)
+			r.writeReportGrowth(w, s)
+		}
 	}
 	w("Where the engine's SQL still does more than the hand-written query: the kpi with a comparison " +
 		"(sales_average_order) reads both periods with one OR of the two periods' filters and tells them apart per row by " +
