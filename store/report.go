@@ -257,7 +257,7 @@ func setIndex(v any) (int, error) {
 func (db *DB) ReportIDs(ctx context.Context, src ReportSource, where Cond, limit int) ([]int64, error) {
 	b := db.builder()
 	b.sql.WriteString(`SELECT "id" FROM `)
-	if err := db.reportSource(b, src); err != nil {
+	if err := db.reportSource(b, src, where); err != nil {
 		return nil, err
 	}
 	if where != nil {

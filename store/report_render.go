@@ -149,7 +149,7 @@ func (db *DB) reportBase(b *condBuilder, q ReportQuery, stored bool) error {
 		b.sql.WriteString(`1 AS "one"`)
 	}
 	b.sql.WriteString(" FROM ")
-	if err := db.reportSource(b, q.Source); err != nil {
+	if err := db.reportSource(b, q.Source, q.Where); err != nil {
 		return err
 	}
 	if q.Where != nil {
@@ -302,8 +302,10 @@ func (db *DB) value(b *condBuilder, c Ident, t ColumnType) {
 }
 
 // reportSource writes the FROM item of a report: the table, the derived
-// table with its joins, or a built-in view, always named "src".
-func (db *DB) reportSource(b *condBuilder, s ReportSource) error {
+// table with its joins, or a built-in view, always named "src". where is
+// the condition the statement puts on the source's rows (nil for none); a
+// built-in view leaves out its rows where that does not.
+func (db *DB) reportSource(b *condBuilder, s ReportSource, where Cond) error {
 	if s.Builtin != "" {
 		view, ok := builtinViews[s.Builtin]
 		if !ok {
@@ -311,6 +313,9 @@ func (db *DB) reportSource(b *condBuilder, s ReportSource) error {
 		}
 		b.sql.WriteString("(")
 		b.sql.WriteString(view(db.dialect))
+		if o, ok := builtinOmissions[s.Builtin]; ok {
+			o.render(b, where)
+		}
 		b.sql.WriteString(`) AS "src"`)
 		return nil
 	}
