@@ -263,12 +263,12 @@ func (db *DB) reportGroups(b *condBuilder, q ReportQuery, stored bool) {
 // groups: on PostgreSQL, when the groups fold (no limit; aggregates that
 // add up).
 //
-// note: making empty text none (NULLIF) on every row of a million cost PostgreSQL about
-// 15% more CPU than the grouping itself (delivery_orders_by_status at 1.47x
-// of GROUP BY status, type): the aggregate then hashes a computed column
-// the scan had to project, where a stored column is read in place. Made
-// empty-as-none once per group instead, the statement does the work of
-// the plain GROUP BY. Not on SQLite: there NULLIF keeps the grouping off
+// note: making empty text none (NULLIF) on each of a million rows cost
+// PostgreSQL about 15% more CPU than the grouping itself
+// (delivery_orders_by_status at 1.47x of GROUP BY status, type): the
+// aggregate then hashes a column the scan had to compute, where a stored
+// column is read in place. Made empty-as-none once per group instead, the
+// statement does the work of the plain GROUP BY. Not on SQLite: there NULLIF keeps the grouping off
 // the column's index, whose order would make SQLite read the table page by
 // page out of order, two to three times slower than a scan.
 func (db *DB) groupsStored(q ReportQuery) bool {
