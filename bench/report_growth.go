@@ -98,7 +98,7 @@ func (r *report) writeReportGrowth(w func(string, ...any), s *reportSide) {
 	w("Each side's p50 at %s orders over its p50 at %s (the table above and the one before it). The hand-written query "+
 		"is the database's own work on the rows; the engine should grow no faster: **growth ratio** = engine growth / "+
 		"hand-written growth, target ≤ %.1fx. Below 1, the engine's fixed cost per run (planning the report, shaping the "+
-		"result) weighs more on the small data.\n\n", thousands(s.orders), thousands(s.small.orders), reportTarget)
+		"result) weighs more on the small data. The small data runs five times as many runs a round (the runs/side column of its table).\n\n", thousands(s.orders), thousands(s.small.orders), reportTarget)
 	w("| Report | engine p50, %[1]s | engine p50, %[2]s | engine growth | hand-written p50, %[1]s | hand-written p50, %[2]s | "+
 		"hand-written growth | **growth ratio** | target |\n", sizeName(s.small.orders), sizeName(s.orders))
 	w("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
