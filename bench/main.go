@@ -80,6 +80,7 @@ type config struct {
 	reportBudget time.Duration // about how long one side of one report may run
 	reseed       bool          // seed the report data again even when it is there
 	reportDir    string        // where the SQLite report data is kept
+	reportGrowth int           // orders the reports are also measured at, for their growth (0: none)
 }
 
 func parseFlags() config {
@@ -109,6 +110,7 @@ func parseFlags() config {
 	flag.DurationVar(&c.reportBudget, "report-budget", 6*time.Second, "about how long one side of one report or dashboard runs: slow ones run fewer times (at least 3)")
 	flag.BoolVar(&c.reseed, "reseed", false, "seed the report data again even when a database with the same seed is there")
 	flag.StringVar(&c.reportDir, "report-data", "bench/data", "folder (gitignored) keeping the SQLite report data between runs")
+	flag.IntVar(&c.reportGrowth, "report-growth-from", 10_000, "orders the reports and dashboards are also measured at (their own seeded data), for how they grow to -report-orders (0: no growth rows)")
 	flag.Parse()
 	c.dsn = os.Getenv("MOSAIC_BENCH_PG")
 	if c.dsn == "" {

@@ -86,6 +86,7 @@ func (r *report) summaryRows() []summaryRow {
 				rows = append(rows, summaryRow{figure: "dashboard " + d.key + " (" + string(s.dialect) + ")", size: orders(s.orders),
 					engine: d.engine, hand: d.hand, ratio: float64(d.engine.p50) / float64(d.hand.p50), aim: reportTarget})
 			}
+			rows = append(rows, s.growthRows()...)
 		}
 	}
 	for _, x := range r.raw {

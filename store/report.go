@@ -31,7 +31,9 @@ import (
 // GROUPING SETS on PostgreSQL, UNION ALL of one SELECT per set on SQLite.
 // When every aggregate adds up (counts, sums, minimums, maximums), the
 // coarser sets are folded from the detail groups ("g") instead of being
-// grouped from the base rows again.
+// grouped from the base rows again. On PostgreSQL those groups are first
+// made of the stored values of text and yes/no dimensions ("g0"), made
+// empty-as-none once per group rather than once per row.
 // A top-N limit ranks the detail groups with ROW_NUMBER() and can add an
 // "others" row folding the groups past N.
 
@@ -257,7 +259,7 @@ func setIndex(v any) (int, error) {
 func (db *DB) ReportIDs(ctx context.Context, src ReportSource, where Cond, limit int) ([]int64, error) {
 	b := db.builder()
 	b.sql.WriteString(`SELECT "id" FROM `)
-	if err := db.reportSource(b, src); err != nil {
+	if err := db.reportSource(b, src, where); err != nil {
 		return nil, err
 	}
 	if where != nil {

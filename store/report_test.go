@@ -127,6 +127,17 @@ func TestReportStatements(t *testing.T) {
 			Dims: []store.ReportDim{{Column: "ok", Type: store.TypeBool}},
 			Aggs: []store.ReportAgg{{Func: store.AggCountDistinct, Column: "tag", Type: store.TypeText}, {Func: store.AggCount, Column: "tag", Type: store.TypeText}}},
 			"0|0|2,2\n0|1|1,2\n"},
+		{"empty text and no text are one group, also when the groups are counted before", store.ReportQuery{
+			Source: store.ReportSource{Table: "f_sale"},
+			Dims:   []store.ReportDim{{Column: "tag", Type: store.TypeText}},
+			Aggs:   []store.ReportAgg{{Func: store.AggCount}, {Func: store.AggSum, Column: "amount"}}},
+			"0|a|2,170\n0|b|1,250\n0|c|1,-\n0|-|2,-25\n"},
+		{"empty text and empty yes/no with subtotals and a total", store.ReportQuery{
+			Source: store.ReportSource{Table: "f_sale"},
+			Dims:   []store.ReportDim{{Column: "tag", Type: store.TypeText}, {Column: "ok", Type: store.TypeBool}},
+			Aggs:   []store.ReportAgg{{Func: store.AggCount}, {Func: store.AggSum, Column: "amount"}}, Sets: []uint64{3, 1, 0}},
+			"0|a,1|2,170\n0|b,0|1,250\n0|c,0|1,-\n0|-,0|1,-30\n0|-,1|1,5\n" +
+				"1|a,-|2,170\n1|b,-|1,250\n1|c,-|1,-\n1|-,-|2,-25\n2|-,-|6,395\n"},
 		{"top 1 with others", store.ReportQuery{Source: joinTeam,
 			Dims: []store.ReportDim{{Column: "team__name", Type: store.TypeText}},
 			Aggs: []store.ReportAgg{{Func: store.AggSum, Column: "amount"}, {Func: store.AggCount}, {Func: store.AggCountDistinct, Column: "tag", Type: store.TypeText},
