@@ -402,6 +402,7 @@ func (e *Engine) stepViewsWith(inst *store.FlowInstance, steps []store.FlowStep,
 	}
 	return out
 }
+
 // visibleStepData leaves out of a step's data the record values a viewer
 // with read access read (nil: none) may not see: the values a condition
 // read, the fields an action set and the changes an approver made. Values
