@@ -215,7 +215,7 @@ func (t *transition) saveTasks(n *cnode, tasks []*store.FlowTask, who []assignme
 	if err := t.loadTasks(); err != nil {
 		return err
 	}
-	if err := t.r.db.CreateFlowTasks(t.ctx, tasks); err != nil {
+	if err := t.r.db.CreateFlowTasksOf(t.ctx, t.inst, tasks); err != nil {
 		return err
 	}
 	if err := t.mailTasks(n, tasks); err != nil {

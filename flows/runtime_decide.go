@@ -98,7 +98,7 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 			return err
 		}
 		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: state, By: d.Actor.ID, At: t.now,
-			Comment: d.Comment, Changes: changed})
+			Comment: d.Comment, Changes: changed, Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}

@@ -114,7 +114,8 @@ func (r *Runtime) Return(ctx context.Context, rt Return) (*store.FlowTask, error
 				return err
 			}
 		}
-		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskReturned, By: rt.Actor.ID, At: t.now, Comment: rt.Comment})
+		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskReturned, By: rt.Actor.ID, At: t.now, Comment: rt.Comment,
+			Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}
@@ -309,7 +310,7 @@ func (r *Runtime) Resubmit(ctx context.Context, rs Resubmit) (*store.FlowTask, e
 			return err
 		}
 		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskResubmitted, By: rs.Actor.ID, At: t.now,
-			Comment: rs.Comment, Changes: changed})
+			Comment: rs.Comment, Changes: changed, Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 		if err != nil {
 			return err
 		}
-		if err := s.checkReferences(ctx, c, rec, 0, w.Actor.ID); err != nil {
+		if err := s.checkReferences(ctx, c, rec, nil, 0, w.Actor.ID); err != nil {
 			return err
 		}
 		now := s.now()
@@ -103,7 +103,7 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 		if err != nil {
 			return err
 		}
-		if err := s.checkReferences(ctx, c, rec, id, w.Actor.ID); err != nil {
+		if err := s.checkReferences(ctx, c, rec, prev, id, w.Actor.ID); err != nil {
 			return err
 		}
 		rec["updated_at"], rec["updated_by"] = s.now(), w.Actor.ID

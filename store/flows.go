@@ -89,7 +89,20 @@ func (db *DB) CreateFlowTasks(ctx context.Context, tasks []*FlowTask) error {
 	if err := db.conn(ctx).Create(tasks).Error; err != nil {
 		return translate(err)
 	}
-	return db.notifyTasks(ctx, tasks)
+	return db.notifyTasks(ctx, tasks, nil)
+}
+
+// CreateFlowTasksOf is CreateFlowTasks for tasks of one instance, inst,
+// which the caller holds: their notices take its form and record without
+// reading it again.
+func (db *DB) CreateFlowTasksOf(ctx context.Context, inst *FlowInstance, tasks []*FlowTask) error {
+	if len(tasks) == 0 {
+		return nil
+	}
+	if err := db.conn(ctx).Create(tasks).Error; err != nil {
+		return translate(err)
+	}
+	return db.notifyTasks(ctx, tasks, inst)
 }
 
 // FlowTask reads one task.
@@ -114,6 +127,11 @@ type TaskDecision struct {
 	Comment   string
 	Changes   string
 	ExpectVer int64 // 0: any version
+	// Node and Instance are the task's node and its instance, locked by the
+	// caller; when Instance is set, the notice to the submitter is made from
+	// them instead of reading both again.
+	Node     string
+	Instance *FlowInstance
 }
 
 // DecideFlowTask records a decision on a pending task. It reports false,
