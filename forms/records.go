@@ -166,16 +166,12 @@ func (s *RecordStore) GetAs(ctx context.Context, c *Compiled, id int64, acc *Acc
 	if acc != nil && acc.Rows != nil {
 		where = store.And(where, acc.Rows)
 	}
-	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: where, Limit: 1})
+	recs, err := s.readAll(ctx, c, store.Query{Table: c.Table, Where: where, Limit: 1}, nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if len(recs) == 0 {
 		return nil, fmt.Errorf("%w: %s record %d does not exist", store.ErrNotFound, c.Form.Key, id)
-	}
-	recs, err := s.decodeAll(ctx, c, rows, nil)
-	if err != nil {
-		return nil, err
 	}
 	return recs[0], nil
 }
