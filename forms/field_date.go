@@ -45,6 +45,13 @@ func (dateType) Prepare(_ *Field, raw any) (any, error) {
 func (dateType) ToDB(_ *Field, v any) (any, error) { return v.(time.Time).Format(DateLayout), nil }
 func (dateType) ToJSON(_ *Field, v any) any        { return v.(time.Time).Format(DateLayout) }
 
+// AppendJSON writes v as ToJSON does, quoted, into buf.
+func (dateType) AppendJSON(buf []byte, _ *Field, v any) []byte {
+	buf = append(buf, '"')
+	buf = v.(time.Time).AppendFormat(buf, DateLayout)
+	return append(buf, '"')
+}
+
 func (dateType) FromDB(_ *Field, v any) (any, error) {
 	switch t := v.(type) {
 	case nil:

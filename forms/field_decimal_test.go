@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -34,5 +35,32 @@ func TestDecimalToJSONFromStoredValue(t *testing.T) {
 	}
 	if got := (decimalType{}).ToJSON(f, v); got != json.Number("-7.05") {
 		t.Fatalf("ToJSON = %v, want -7.05", got)
+	}
+}
+
+// What a field type appends is what its ToJSON gives, encoded.
+func TestAppendedJSONIsToJSON(t *testing.T) {
+	two, four := 2, 4
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		typ FieldType
+		f   *Field
+		v   any
+	}{
+		{decimalType{name: "money"}, &Field{Key: "a", Type: "money", Scale: &two}, decimal.New(1234567, -2)},
+		{decimalType{name: "percent"}, &Field{Key: "p", Type: "percent", Scale: &four}, decimal.New(-5, -4)},
+		{decimalType{name: "decimal"}, &Field{Key: "d", Type: "decimal", Scale: &two}, decimal.RequireFromString("12.345")},
+		{dateType{}, &Field{Key: "day", Type: "date"}, day},
+		{formulaType{}, &Field{Key: "m", Type: "formula", Result: "money", Scale: &two}, decimal.New(-99, -2)},
+		{formulaType{}, &Field{Key: "t", Type: "formula", Result: "text"}, `a "quoted" <text>`},
+	}
+	for _, c := range cases {
+		want, err := json.Marshal(c.typ.ToJSON(c.f, c.v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendFieldJSON([]byte("x"), c.typ, c.f, c.v); string(got) != "x"+string(want) {
+			t.Errorf("%s: appended %s, want x%s", c.f.Key, got, want)
+		}
 	}
 }

@@ -76,10 +76,25 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[st
 		case v == nil:
 			buf = append(buf, "null"...)
 		default:
-			buf = appendJSONValue(buf, f.Kind.ToJSON(f.Field, v))
+			buf = appendFieldJSON(buf, f.Kind, f.Field, v)
 		}
 	}
 	return append(buf, '}')
+}
+
+// jsonAppender is a field type that writes a value's JSON straight into a
+// buffer, as its ToJSON would give it, without the value ToJSON makes: a
+// list page writes hundreds of money and date values.
+type jsonAppender interface {
+	AppendJSON(buf []byte, f *Field, v any) []byte
+}
+
+// appendFieldJSON appends the JSON of v, a value of field f of type t.
+func appendFieldJSON(buf []byte, t FieldType, f *Field, v any) []byte {
+	if a, ok := t.(jsonAppender); ok {
+		return a.AppendJSON(buf, f, v)
+	}
+	return appendJSONValue(buf, t.ToJSON(f, v))
 }
 
 func appendJSONValue(buf []byte, v any) []byte {
