@@ -143,9 +143,9 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 	return out, err
 }
 
-// lockTask reads task id for actor, checks they may act on it, takes the
-// lock of its instance and reads the task again, now that nobody else can
-// change it. A task no longer pending is store.ErrConflict.
+// lockTask takes the lock of task id's instance and reads the task, now
+// that nobody else can change it, and checks actor may act on it. A task no
+// longer pending is store.ErrConflict.
 func (r *Runtime) lockTask(ctx context.Context, id, actor int64, admin bool) (*store.FlowTask, *store.FlowInstance, error) {
 	task, inst, _, err := r.lockTaskOf(ctx, id, actor, admin)
 	return task, inst, err
@@ -154,25 +154,14 @@ func (r *Runtime) lockTask(ctx context.Context, id, actor int64, admin bool) (*s
 // lockTaskOf is lockTask that also returns every task of the instance, as
 // read under its lock: the transition that follows needs them, and they
 // hold the task, so it is not read twice.
+//
+// note: the lock comes first and the check after, on what the lock let
+// through; a refused actor's transaction rolls the lock's version bump back.
 func (r *Runtime) lockTaskOf(ctx context.Context, id, actor int64, admin bool) (*store.FlowTask, *store.FlowInstance, []store.FlowTask, error) {
-	task, err := r.db.FlowTask(ctx, id)
+	inst, err := r.db.LockFlowInstanceOfTask(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, nil, noTask(id)
 	}
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if task.AssigneeID != actor && !admin {
-		inst, err := r.db.FlowInstance(ctx, task.InstanceID)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if seen, err := r.CanView(ctx, inst, actor, false); err != nil || !seen {
-			return nil, nil, nil, errors.Join(noTask(id), err)
-		}
-		return nil, nil, nil, fmt.Errorf("%w: task %d is assigned to someone else", store.ErrForbidden, id)
-	}
-	inst, err := r.db.LockFlowInstance(ctx, task.InstanceID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -180,7 +169,7 @@ func (r *Runtime) lockTaskOf(ctx context.Context, id, actor int64, admin bool) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	task = nil
+	var task *store.FlowTask
 	for i := range all {
 		if all[i].ID == id {
 			found := all[i]
@@ -190,8 +179,12 @@ func (r *Runtime) lockTaskOf(ctx context.Context, id, actor int64, admin bool) (
 	if task == nil {
 		return nil, nil, nil, noTask(id)
 	}
-	if task.AssigneeID != actor && !admin && task.State == store.TaskPending {
-		return nil, nil, nil, fmt.Errorf("%w: task %d was just given to someone else", store.ErrConflict, id)
+	if task.AssigneeID != actor && !admin {
+		// note: as CanView, from the tasks at hand.
+		if inst.SubmitterID != actor && !participates(all, actor) {
+			return nil, nil, nil, noTask(id)
+		}
+		return nil, nil, nil, fmt.Errorf("%w: task %d is assigned to someone else", store.ErrForbidden, id)
 	}
 	switch task.State {
 	case store.TaskPending:
@@ -204,6 +197,17 @@ func (r *Runtime) lockTaskOf(ctx context.Context, id, actor int64, admin bool) (
 		return nil, nil, nil, fmt.Errorf("%w: this is a notice; there is nothing to decide", store.ErrConflict)
 	}
 	return nil, nil, nil, fmt.Errorf("%w: this task is no longer open (%s)", store.ErrConflict, task.State)
+}
+
+// participates reports whether user has, or had, one of tasks, in person or
+// as the one it was meant for (store.IsFlowParticipant over tasks at hand).
+func participates(tasks []store.FlowTask, user int64) bool {
+	for _, t := range tasks {
+		if t.AssigneeID == user || (t.OnBehalfOf != nil && *t.OnBehalfOf == user) || (t.DecidedBy != nil && *t.DecidedBy == user) {
+			return true
+		}
+	}
+	return false
 }
 
 func noTask(id int64) error { return fmt.Errorf("%w: there is no task %d", store.ErrNotFound, id) }

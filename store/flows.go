@@ -41,6 +41,23 @@ func (db *DB) LockFlowInstance(ctx context.Context, id int64) (*FlowInstance, er
 	return &is[0], nil
 }
 
+// LockFlowInstanceOfTask is LockFlowInstance for the instance of task
+// taskID, found in the same statement; ErrNotFound when there is no such
+// task.
+func (db *DB) LockFlowInstanceOfTask(ctx context.Context, taskID int64) (*FlowInstance, error) {
+	var is []FlowInstance
+	res := db.conn(ctx).Model(&is).Clauses(clause.Returning{}).
+		Where("id = (SELECT t.instance_id FROM mosaic_flow_tasks t WHERE t.id = ?)", taskID).
+		Update("version", gorm.Expr("version + 1"))
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if len(is) == 0 {
+		return nil, ErrNotFound
+	}
+	return &is[0], nil
+}
+
 // SaveFlowInstance writes the state, running key, data and end of i, which
 // the caller has locked.
 func (db *DB) SaveFlowInstance(ctx context.Context, i *FlowInstance) error {
