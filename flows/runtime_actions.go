@@ -81,7 +81,8 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if bad != "" {
 			return bad, nil
 		}
-		rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true})
+		rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true,
+			Stored: t.rec})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}

@@ -295,6 +295,9 @@ func (t *transition) applyChanges(n *cnode, d Decision) (string, error) {
 // writeRecord updates the instance's record with w and returns what
 // changed, as JSON for the task.
 func (t *transition) writeRecord(w forms.Write) (string, error) {
+	// note: the record was read in this transaction; the update starts from
+	// it (and reads it again only if it was written since).
+	w.Stored = t.rec
 	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, w)
 	if err != nil {
 		return "", err
