@@ -278,7 +278,9 @@ func (e *Engine) SubmitRecord(ctx context.Context, p *Principal, f *forms.Compil
 	if err != nil {
 		return nil, err
 	}
-	return e.FlowInstance(ctx, p, inst.ID)
+	// note: inst is the instance as the transition wrote it, and p, its
+	// submitter, may see it: it is not read again.
+	return e.instanceDetail(ctx, p, model, inst)
 }
 
 // submittable finds the flow a submit names, or the form's only flow with a

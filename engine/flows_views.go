@@ -216,6 +216,12 @@ func (e *Engine) FlowInstance(ctx context.Context, p *Principal, id int64) (*Ins
 	if ok, err := e.flowRuntime(model).CanView(ctx, inst, p.User.ID, model.IsAdmin(p.Roles)); err != nil || !ok {
 		return nil, errors.Join(fmt.Errorf("%w: there is no flow instance %d", store.ErrNotFound, id), err)
 	}
+	return e.instanceDetail(ctx, p, model, inst)
+}
+
+// instanceDetail is FlowInstance for an instance p may see, at hand.
+func (e *Engine) instanceDetail(ctx context.Context, p *Principal, model *rbac.Model, inst *store.FlowInstance) (*InstanceView, error) {
+	id := inst.ID
 	ts, err := e.db.FlowTasksOf(ctx, id)
 	if err != nil {
 		return nil, err
