@@ -114,6 +114,9 @@ func timeFromDB(v any) (any, error) {
 	case nil:
 		return nil, nil
 	case time.Time:
+		if t.Location() == time.UTC {
+			return v, nil // note: already UTC; the boxed value is reused
+		}
 		return t.UTC(), nil
 	case string:
 		for _, layout := range []string{store.TimestampLayout, time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {

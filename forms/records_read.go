@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -264,7 +263,7 @@ func decodeSystem(rec Record, k string, v any) error {
 			return err
 		}
 		if t != nil {
-			rec[k] = t.(time.Time)
+			rec[k] = t
 		}
 	case "flow_status":
 		rec[k], _ = fromDBString(v)
