@@ -47,7 +47,10 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[st
 			key(k)
 			v := rec[k]
 			if t, ok := v.(time.Time); ok {
-				v = t.Format(time.RFC3339Nano)
+				buf = append(buf, '"')
+				buf = t.AppendFormat(buf, time.RFC3339Nano)
+				buf = append(buf, '"')
+				continue
 			}
 			buf = appendJSONValue(buf, v)
 		}
