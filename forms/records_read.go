@@ -206,24 +206,40 @@ type rowDecoder struct {
 	c      *Compiled
 	cols   []string
 	fields []*CField // by column; nil for system and unknown columns
+	kept   []bool    // by column: whether the record holds it (when not NULL)
+	lists  int       // sub-table fields, whose lines are added later
 }
 
 func (c *Compiled) decoder(cols []string) *rowDecoder {
-	d := &rowDecoder{c: c, cols: cols, fields: make([]*CField, len(cols))}
+	d := &rowDecoder{c: c, cols: cols, fields: make([]*CField, len(cols)), kept: make([]bool, len(cols))}
 	for _, f := range c.fields {
+		if f.Child != nil {
+			d.lists++
+		}
 		if f.Column == "" {
 			continue
 		}
 		if i := slices.Index(cols, string(f.Column)); i >= 0 {
-			d.fields[i] = f
+			d.fields[i], d.kept[i] = f, true
 		}
+	}
+	for i, col := range cols {
+		d.kept[i] = d.kept[i] || slices.Contains(SystemColumns, col)
 	}
 	return d
 }
 
 // decode turns one row's values, in the order of d.cols, into a record.
 func (d *rowDecoder) decode(vals []any) (Record, error) {
-	rec := make(Record, len(vals))
+	// note: the map is made for exactly what it will hold: a map's size
+	// doubles past each bound, and a list page makes one per row and line.
+	n := d.lists
+	for i, v := range vals {
+		if v != nil && d.kept[i] {
+			n++
+		}
+	}
+	rec := make(Record, n)
 	for i, v := range vals {
 		if f := d.fields[i]; f != nil {
 			if v == nil {
