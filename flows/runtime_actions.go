@@ -41,7 +41,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if err != nil {
 			return "", err
 		}
-		msg, bad := (&dryRun{c: t.cf, rec: t.rec}).render(a.message, env)
+		msg, bad := (&dryRun{c: t.cf, rec: t.record()}).render(a.message, env)
 		if bad != "" {
 			return bad, nil
 		}
@@ -57,7 +57,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 	case ActionWebhook:
 		return "", t.webhook(n, i, a)
 	case ActionConvert:
-		input, err := a.convert.Input(t.rec, t.writer())
+		input, err := a.convert.Input(t.record(), t.writer())
 		if err != nil {
 			return err.Error(), nil
 		}
@@ -70,7 +70,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if t.r.deps.Documents == nil {
 			return "documents cannot be generated here", nil
 		}
-		rec, file, sum, err := t.r.deps.Documents.Generate(t.ctx, t.cf.Form, a.Document, t.rec, t.writer())
+		rec, file, sum, err := t.r.deps.Documents.Generate(t.ctx, t.cf.Form, a.Document, t.record(), t.writer())
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -82,7 +82,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 			return bad, nil
 		}
 		rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true,
-			Stored: t.rec})
+			Stored: t.record()})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}

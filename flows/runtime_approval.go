@@ -27,7 +27,7 @@ func (t *transition) resolve(as []cassignee) ([]int64, []string, error) {
 	for _, a := range as {
 		switch a.Type {
 		case AssignField:
-			if id, ok := t.rec[a.Value].(int64); ok && id > 0 {
+			if id, ok := t.record()[a.Value].(int64); ok && id > 0 {
 				ids = append(ids, id)
 			} else {
 				notes = append(notes, fmt.Sprintf("the field %s names nobody", a.Value))

@@ -245,15 +245,12 @@ func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, 
 	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != state {
 		return nil, nil, nil, fmt.Errorf("%w: the instance has moved on from this task", store.ErrConflict)
 	}
-	rec, err := r.deps.Records.Get(ctx, cf.Form, inst.RecordID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	submitter, err := r.deps.Directory.Actor(ctx, inst.SubmitterID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	t := r.newTransition(ctx, cf, inst, rec, actor, submitter)
+	t := r.newTransition(ctx, cf, inst, nil, actor, submitter)
+	t.loadRec = func() (forms.Record, error) { return r.deps.Records.Get(ctx, cf.Form, inst.RecordID) }
 	t.data = data
 	if tasks != nil {
 		t.tasks = make([]*store.FlowTask, len(tasks))
@@ -297,12 +294,12 @@ func (t *transition) applyChanges(n *cnode, d Decision) (string, error) {
 func (t *transition) writeRecord(w forms.Write) (string, error) {
 	// note: the record was read in this transaction; the update starts from
 	// it (and reads it again only if it was written since).
-	w.Stored = t.rec
+	w.Stored = t.record()
 	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, w)
 	if err != nil {
 		return "", err
 	}
-	diff := t.cf.Form.Diff(t.rec, rec)
+	diff := t.cf.Form.Diff(t.record(), rec)
 	t.rec = rec
 	b, err := json.Marshal(diff)
 	return string(b), err
