@@ -33,7 +33,8 @@ type Records interface {
 type Directory interface {
 	// Users finds the active users a user (by e-mail), role,
 	// department_head or manager assignee stands for, relative to the
-	// submitter. Field and expression assignees are read by the runtime.
+	// submitter, of whom only the ID may be set. Field and expression
+	// assignees are read by the runtime.
 	Users(ctx context.Context, a Assignee, submitter forms.Actor) ([]int64, error)
 	// ActiveUsers keeps the ids of users who exist and are active, in order.
 	ActiveUsers(ctx context.Context, ids []int64) ([]int64, error)

@@ -61,7 +61,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if err != nil {
 			return err.Error(), nil
 		}
-		rec, err := t.r.deps.Records.Create(t.ctx, a.convert.Target, forms.Write{Input: input, Actor: t.submitter, Trusted: true})
+		rec, err := t.r.deps.Records.Create(t.ctx, a.convert.Target, forms.Write{Input: input, Actor: t.submitterActor(), Trusted: true})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -95,7 +95,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		}
 		// note: the new record belongs to the submitter, so the person who
 		// entered the order also sees the contract draft it made.
-		rec, err := t.r.deps.Records.Create(t.ctx, a.target, forms.Write{Input: input, Actor: t.submitter, Trusted: true})
+		rec, err := t.r.deps.Records.Create(t.ctx, a.target, forms.Write{Input: input, Actor: t.submitterActor(), Trusted: true})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -143,7 +143,7 @@ func (t *transition) writer() forms.Actor {
 	if t.actor.ID != 0 {
 		return t.actor
 	}
-	return t.submitter
+	return t.submitterActor()
 }
 
 // mapped computes the values an action sets, by field key.

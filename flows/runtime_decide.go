@@ -245,12 +245,9 @@ func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, 
 	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != state {
 		return nil, nil, nil, fmt.Errorf("%w: the instance has moved on from this task", store.ErrConflict)
 	}
-	submitter, err := r.deps.Directory.Actor(ctx, inst.SubmitterID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	t := r.newTransition(ctx, cf, inst, nil, actor, submitter)
+	t := r.newTransition(ctx, cf, inst, nil, actor, forms.Actor{ID: inst.SubmitterID})
 	t.loadRec = func() (forms.Record, error) { return r.deps.Records.Get(ctx, cf.Form, inst.RecordID) }
+	t.loadSubmitter = func() (forms.Actor, error) { return r.deps.Directory.Actor(ctx, inst.SubmitterID) }
 	t.data = data
 	if tasks != nil {
 		t.tasks = make([]*store.FlowTask, len(tasks))

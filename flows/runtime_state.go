@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -151,10 +152,12 @@ type transition struct {
 	queue     []int
 	visits    int
 	ended     bool
-	// loadRec reads rec on first use (record); recErr is its failure,
-	// which finish reports so the transition rolls back.
-	loadRec func() (forms.Record, error)
-	recErr  error
+	// loadRec reads rec on first use (record), loadSubmitter the
+	// submitter's details (submitterActor); loadErr is the first failure of
+	// either, which finish reports so the transition rolls back.
+	loadRec       func() (forms.Record, error)
+	loadSubmitter func() (forms.Actor, error)
+	loadErr       error
 }
 
 // record is the instance's record, read on first use when the transition
@@ -164,11 +167,31 @@ func (t *transition) record() forms.Record {
 	if t.rec == nil && t.loadRec != nil {
 		load := t.loadRec
 		t.loadRec = nil
-		if t.rec, t.recErr = load(); t.recErr != nil {
-			t.rec = nil
+		rec, err := load()
+		if err != nil {
+			t.loadErr = cmp.Or(t.loadErr, err)
+			return nil
 		}
+		t.rec = rec
 	}
 	return t.rec
+}
+
+// submitterActor is the submitter with their details, which expressions
+// and record writes see, read on first use when the transition was set up
+// with the submitter's id alone (t.submitter).
+func (t *transition) submitterActor() forms.Actor {
+	if t.loadSubmitter != nil {
+		load := t.loadSubmitter
+		t.loadSubmitter = nil
+		a, err := load()
+		if err != nil {
+			t.loadErr = cmp.Or(t.loadErr, err)
+			return t.submitter
+		}
+		t.submitter = a
+	}
+	return t.submitter
 }
 
 func (r *Runtime) newTransition(ctx context.Context, cf *Compiled, inst *store.FlowInstance, rec forms.Record, actor, submitter forms.Actor) *transition {
@@ -214,7 +237,7 @@ func (t *transition) env() map[string]any {
 		// on its next statement.
 		related = nil
 	}
-	return t.cf.flowEnv(t.record(), forms.FlowVars{User: t.actor, Submitter: t.submitter, Decisions: t.data.Decisions, Related: related})
+	return t.cf.flowEnv(t.record(), forms.FlowVars{User: t.actor, Submitter: t.submitterActor(), Decisions: t.data.Decisions, Related: related})
 }
 
 // readValues lists what src reads in env, by name, as the API shows it.
@@ -287,8 +310,8 @@ func (t *transition) closeTasks(keep func(*store.FlowTask) bool) ([]int64, error
 // finish writes the instance, the record's flow status, the timeline and
 // one audit entry for the transition.
 func (t *transition) finish(action, summary string, extra map[string]any) error {
-	if t.recErr != nil {
-		return t.recErr
+	if t.loadErr != nil {
+		return t.loadErr
 	}
 	if !t.ended {
 		t.inst.State = store.FlowRunning
