@@ -152,9 +152,9 @@ func (db *DB) AuditOf(ctx context.Context, kind, key string, recordID int64, lim
 // two concurrent callers never get the same value.
 func (db *DB) NextInSequence(ctx context.Context, name, period string) (int64, error) {
 	var v int64
-	err := db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, 1)
+	err := scanFirst(db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, 1)
 		ON CONFLICT (name, period) DO UPDATE SET value = mosaic_sequences.value + 1
-		RETURNING value`, name, period).Scan(&v).Error
+		RETURNING value`, name, period), &v)
 	return v, translate(err)
 }
 
