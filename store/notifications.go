@@ -36,8 +36,14 @@ func (Notification) TableName() string { return "mosaic_notifications" }
 
 // AddNotifications inserts ns in the transaction ctx carries, so a notice
 // exists exactly when what it tells of was committed.
+//
+// In a transaction they are inserted when it ends, with the others it made.
 func (db *DB) AddNotifications(ctx context.Context, ns []*Notification) error {
 	if len(ns) == 0 {
+		return nil
+	}
+	if tx, ok := db.pending(ctx); ok {
+		tx.notices = append(tx.notices, ns...)
 		return nil
 	}
 	return translate(db.conn(ctx).Create(ns).Error)
