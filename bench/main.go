@@ -69,6 +69,7 @@ type config struct {
 	decideN    int
 	approvers  int
 	cpuProfile string
+	memProfile string // allocations profile written after the CPU profile's phase
 	keep       bool
 
 	reports      bool          // run the report benchmarks
@@ -100,6 +101,7 @@ func parseFlags() config {
 	flag.StringVar(&c.example, "example", "examples/order-management", "application folder imported into the engine")
 	flag.StringVar(&c.out, "out", "bench/results.md", "where the Markdown results are written (empty: nowhere)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of a phase run after the measurements (narrow it with -tagfocus=side=engine)")
+	flag.StringVar(&c.memProfile, "memprofile", "", "with -cpuprofile, also write the allocations of the whole run, taken after the profiled phase (go tool pprof -sample_index=alloc_objects -focus=listRecords)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the benchmark schema instead of dropping it (for inspection)")
 	flag.BoolVar(&c.reports, "reports", true, "run the report benchmarks (issue 5); -reports=false skips them")
 	flag.BoolVar(&c.onlyReports, "only-reports", false, "run the report benchmarks alone, not the HTTP and approval scenarios")

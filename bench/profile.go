@@ -32,6 +32,13 @@ func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config, fr
 		return err
 	}
 	defer pprof.StopCPUProfile()
+	if cfg.memProfile != "" {
+		defer func() {
+			if merr := writeAllocs(cfg.memProfile); merr != nil && err == nil {
+				err = merr
+			}
+		}()
+	}
 	for k, s := range scenarios(env) {
 		// note: start far past the measured requests; create bodies repeat
 		// with i, which is fine, and auto-numbers come from the counter.
@@ -42,4 +49,18 @@ func profileEngine(ctx context.Context, env *benchEnv, d *driver, cfg config, fr
 		}
 	}
 	return fr.profile(ctx)
+}
+
+// writeAllocs writes the allocations sampled since the process started
+// (heap profiles carry no labels: narrow them with -focus).
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

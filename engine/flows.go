@@ -246,32 +246,41 @@ func (e *Engine) SubmitRecord(ctx context.Context, p *Principal, f *forms.Compil
 	if err != nil {
 		return nil, err
 	}
-	rec, err := e.records.GetAs(ctx, f, id, acc)
+	// note: the record is read once, in the transaction that starts the
+	// flow on it, so the trigger holds for the values the flow starts with.
+	model := e.Access()
+	var inst *store.FlowInstance
+	err = e.db.WithTx(ctx, func(ctx context.Context) error {
+		rec, err := e.records.GetAs(ctx, f, id, acc)
+		if err != nil {
+			return err
+		}
+		cf, err := e.submittable(ctx, f, key)
+		if err != nil {
+			return err
+		}
+		related, err := e.relatedOf(ctx, cf, rec)
+		if err != nil {
+			return err
+		}
+		ok, err := cf.Triggered(flows.OnSubmit, rec, nil, p.Actor(), related)
+		if err != nil {
+			return fmt.Errorf("%w: %v", store.ErrInvalid, err)
+		}
+		if !ok {
+			return &forms.ProblemList{Subject: "request", Problems: []forms.Problem{{Path: "/flow", Code: flows.CodeTriggerNotMet,
+				Message: fmt.Sprintf("flow %s does not start on this record now: it needs %s", cf.Flow.Key,
+					strings.Join(cf.TriggerConditions(flows.OnSubmit), " or "))}}}
+		}
+		inst, err = e.flowRuntime(model).StartOn(ctx, cf, rec, p.Actor(), flows.OnSubmit)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	cf, err := e.submittable(ctx, f, key)
-	if err != nil {
-		return nil, err
-	}
-	related, err := e.relatedOf(ctx, cf, rec)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := cf.Triggered(flows.OnSubmit, rec, nil, p.Actor(), related)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", store.ErrInvalid, err)
-	}
-	if !ok {
-		return nil, &forms.ProblemList{Subject: "request", Problems: []forms.Problem{{Path: "/flow", Code: flows.CodeTriggerNotMet,
-			Message: fmt.Sprintf("flow %s does not start on this record now: it needs %s", cf.Flow.Key,
-				strings.Join(cf.TriggerConditions(flows.OnSubmit), " or "))}}}
-	}
-	inst, err := e.flowRuntime(e.Access()).Start(ctx, cf, id, p.Actor(), flows.OnSubmit)
-	if err != nil {
-		return nil, err
-	}
-	return e.FlowInstance(ctx, p, inst.ID)
+	// note: inst is the instance as the transition wrote it, and p, its
+	// submitter, may see it: it is not read again.
+	return e.instanceDetail(ctx, p, model, inst)
 }
 
 // FlowRef names a live flow.

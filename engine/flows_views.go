@@ -216,22 +216,30 @@ func (e *Engine) FlowInstance(ctx context.Context, p *Principal, id int64) (*Ins
 	if ok, err := e.flowRuntime(model).CanView(ctx, inst, p.User.ID, model.IsAdmin(p.Roles)); err != nil || !ok {
 		return nil, errors.Join(fmt.Errorf("%w: there is no flow instance %d", store.ErrNotFound, id), err)
 	}
-	views, err := e.instanceViews(ctx, []store.FlowInstance{*inst})
-	if err != nil {
-		return nil, err
-	}
-	v := &views[0]
+	return e.instanceDetail(ctx, p, model, inst)
+}
+
+// instanceDetail is FlowInstance for an instance p may see, at hand.
+func (e *Engine) instanceDetail(ctx context.Context, p *Principal, model *rbac.Model, inst *store.FlowInstance) (*InstanceView, error) {
+	id := inst.ID
 	ts, err := e.db.FlowTasksOf(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if v.Tasks, err = e.taskViews(ctx, ts); err != nil {
 		return nil, err
 	}
 	steps, err := e.db.FlowSteps(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	// note: one read of the people named by the instance, its tasks and its
+	// timeline, instead of one per part.
+	is := []store.FlowInstance{*inst}
+	us, err := e.users(ctx, append(taskUserIDs(ts, is), stepActorIDs(steps)...))
+	if err != nil {
+		return nil, err
+	}
+	v := &InstanceView{FlowInstance: *inst, FlowTitle: e.flowTitle(inst.FlowKey), Submitter: us[inst.SubmitterID],
+		Current: flows.Where(inst)}
+	v.Tasks = e.taskViewsWith(ts, is, us)
 	var read *forms.Access
 	form, ferr := e.Form(inst.FormKey)
 	if ferr == nil {
@@ -239,8 +247,8 @@ func (e *Engine) FlowInstance(ctx context.Context, p *Principal, id int64) (*Ins
 			read = acc
 		}
 	}
-	v.Steps, err = e.stepViews(ctx, inst, steps, form, read, e.fileSight(model, p.Subject()))
-	return v, err
+	v.Steps = e.stepViewsWith(inst, steps, form, read, e.fileSight(model, p.Subject()), us)
+	return v, nil
 }
 
 // RecordFlows lists the flow instances of one record p may read, newest
@@ -262,7 +270,8 @@ func (e *Engine) RecordFlows(ctx context.Context, p *Principal, f *forms.Compile
 
 // users loads the users with the given ids as references.
 func (e *Engine) users(ctx context.Context, ids []int64) (map[int64]*UserRef, error) {
-	us, err := e.db.UsersByID(ctx, ids)
+	slices.Sort(ids)
+	us, err := e.db.UsersByID(ctx, slices.Compact(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -320,24 +329,37 @@ func (e *Engine) taskViews(ctx context.Context, ts []store.FlowTask) ([]TaskView
 
 // taskViewsIn is taskViews when the tasks' instances are at hand.
 func (e *Engine) taskViewsIn(ctx context.Context, ts []store.FlowTask, is []store.FlowInstance) ([]TaskView, error) {
-	var userIDs []int64
-	for _, t := range ts {
-		userIDs = append(userIDs, t.AssigneeID)
-		if t.OnBehalfOf != nil {
-			userIDs = append(userIDs, *t.OnBehalfOf)
-		}
-		if t.DecidedBy != nil {
-			userIDs = append(userIDs, *t.DecidedBy)
-		}
-	}
-	insts := map[int64]store.FlowInstance{}
-	for _, i := range is {
-		insts[i.ID] = i
-		userIDs = append(userIDs, i.SubmitterID)
-	}
-	us, err := e.users(ctx, userIDs)
+	us, err := e.users(ctx, taskUserIDs(ts, is))
 	if err != nil {
 		return nil, err
+	}
+	return e.taskViewsWith(ts, is, us), nil
+}
+
+// taskUserIDs are the people task views name: assignees, those tasks were
+// meant for, deciders and submitters.
+func taskUserIDs(ts []store.FlowTask, is []store.FlowInstance) []int64 {
+	var ids []int64
+	for _, t := range ts {
+		ids = append(ids, t.AssigneeID)
+		if t.OnBehalfOf != nil {
+			ids = append(ids, *t.OnBehalfOf)
+		}
+		if t.DecidedBy != nil {
+			ids = append(ids, *t.DecidedBy)
+		}
+	}
+	for _, i := range is {
+		ids = append(ids, i.SubmitterID)
+	}
+	return ids
+}
+
+// taskViewsWith is taskViewsIn when the people are at hand too.
+func (e *Engine) taskViewsWith(ts []store.FlowTask, is []store.FlowInstance, us map[int64]*UserRef) []TaskView {
+	insts := make(map[int64]store.FlowInstance, len(is))
+	for _, i := range is {
+		insts[i.ID] = i
 	}
 	out := make([]TaskView, len(ts))
 	for k, t := range ts {
@@ -353,27 +375,38 @@ func (e *Engine) taskViewsIn(ctx context.Context, ts []store.FlowTask, is []stor
 		}
 		out[k] = v
 	}
-	return out, nil
+	return out
 }
 
 func (e *Engine) stepViews(ctx context.Context, inst *store.FlowInstance, steps []store.FlowStep, form *forms.Compiled, read *forms.Access,
 	seesFile func(form, field string) bool) ([]StepView, error) {
+	us, err := e.users(ctx, stepActorIDs(steps))
+	if err != nil {
+		return nil, err
+	}
+	return e.stepViewsWith(inst, steps, form, read, seesFile, us), nil
+}
+
+// stepActorIDs are the people who did the steps (0 is the engine).
+func stepActorIDs(steps []store.FlowStep) []int64 {
 	var ids []int64
 	for _, s := range steps {
 		if s.ActorID != 0 {
 			ids = append(ids, s.ActorID)
 		}
 	}
-	us, err := e.users(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+	return ids
+}
+
+// stepViewsWith is stepViews when the people are at hand.
+func (e *Engine) stepViewsWith(inst *store.FlowInstance, steps []store.FlowStep, form *forms.Compiled, read *forms.Access,
+	seesFile func(form, field string) bool, us map[int64]*UserRef) []StepView {
 	out := make([]StepView, len(steps))
 	for k, s := range steps {
 		out[k] = StepView{FlowStep: s, NodeTitle: e.nodeTitle(inst.FlowKey, s.NodeID), Actor: us[s.ActorID],
 			Data: visibleStepData(s.Data, form, read, seesFile)}
 	}
-	return out, nil
+	return out
 }
 
 // visibleStepData leaves out of a step's data the record values a viewer

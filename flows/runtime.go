@@ -33,7 +33,8 @@ type Records interface {
 type Directory interface {
 	// Users finds the active users a user (by e-mail), role,
 	// department_head or manager assignee stands for, relative to the
-	// submitter. Field and expression assignees are read by the runtime.
+	// submitter, of whom only the ID may be set. Field and expression
+	// assignees are read by the runtime.
 	Users(ctx context.Context, a Assignee, submitter forms.Actor) ([]int64, error)
 	// ActiveUsers keeps the ids of users who exist and are active, in order.
 	ActiveUsers(ctx context.Context, ids []int64) ([]int64, error)
@@ -167,10 +168,17 @@ func RunningKey(form string, recordID int64, flow string) string {
 // tasks, a waiting node, or an end. trigger says what started it (create,
 // submit…). A flow already running on the record is store.ErrConflict.
 func (r *Runtime) Start(ctx context.Context, cf *Compiled, recordID int64, submitter forms.Actor, trigger string) (*store.FlowInstance, error) {
-	return r.start(ctx, cf, recordID, submitter, trigger, nil)
+	return r.start(ctx, cf, recordID, nil, submitter, trigger, nil)
 }
 
-func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, submitter forms.Actor, trigger string, parent *parentLink) (*store.FlowInstance, error) {
+// StartOn is Start when the caller has read the record, rec, in the
+// transaction ctx carries: it is not read again.
+func (r *Runtime) StartOn(ctx context.Context, cf *Compiled, rec forms.Record, submitter forms.Actor, trigger string) (*store.FlowInstance, error) {
+	return r.start(ctx, cf, rec.ID(), rec, submitter, trigger, nil)
+}
+
+func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, rec forms.Record, submitter forms.Actor, trigger string,
+	parent *parentLink) (*store.FlowInstance, error) {
 	var out *store.FlowInstance
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
 		key := RunningKey(cf.Form.Form.Key, recordID, cf.Flow.Key)
@@ -184,9 +192,11 @@ func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, submi
 				return err
 			}
 		}
-		rec, err := r.deps.Records.Get(ctx, cf.Form, recordID)
-		if err != nil {
-			return err
+		if rec == nil {
+			var err error
+			if rec, err = r.deps.Records.Get(ctx, cf.Form, recordID); err != nil {
+				return err
+			}
 		}
 		inst := &store.FlowInstance{FlowKey: cf.Flow.Key, FlowVersion: cf.Version, FormKey: cf.Form.Form.Key,
 			RecordID: recordID, State: store.FlowRunning, RunningKey: &key, Trigger: trigger,
@@ -202,6 +212,7 @@ func (r *Runtime) start(ctx context.Context, cf *Compiled, recordID int64, submi
 		}
 		t := r.newTransition(ctx, cf, inst, rec, submitter, submitter)
 		t.data = &runData{Decisions: map[string]string{}, Parent: parent}
+		t.tasks = []*store.FlowTask{} // note: a new instance has none to read
 		startData := map[string]any{"trigger": trigger, "flow_version": cf.Version}
 		if parent != nil {
 			startData["parent"] = parent.Instance

@@ -41,7 +41,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if err != nil {
 			return "", err
 		}
-		msg, bad := (&dryRun{c: t.cf, rec: t.rec}).render(a.message, env)
+		msg, bad := (&dryRun{c: t.cf, rec: t.record()}).render(a.message, env)
 		if bad != "" {
 			return bad, nil
 		}
@@ -57,11 +57,11 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 	case ActionWebhook:
 		return "", t.webhook(n, i, a)
 	case ActionConvert:
-		input, err := a.convert.Input(t.rec, t.writer())
+		input, err := a.convert.Input(t.record(), t.writer())
 		if err != nil {
 			return err.Error(), nil
 		}
-		rec, err := t.r.deps.Records.Create(t.ctx, a.convert.Target, forms.Write{Input: input, Actor: t.submitter, Trusted: true})
+		rec, err := t.r.deps.Records.Create(t.ctx, a.convert.Target, forms.Write{Input: input, Actor: t.submitterActor(), Trusted: true})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -70,7 +70,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if t.r.deps.Documents == nil {
 			return "documents cannot be generated here", nil
 		}
-		rec, file, sum, err := t.r.deps.Documents.Generate(t.ctx, t.cf.Form, a.Document, t.rec, t.writer())
+		rec, file, sum, err := t.r.deps.Documents.Generate(t.ctx, t.cf.Form, a.Document, t.record(), t.writer())
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -81,7 +81,8 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		if bad != "" {
 			return bad, nil
 		}
-		rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true})
+		rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, forms.Write{Input: input, Actor: t.writer(), Trusted: true,
+			Stored: t.record()})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -94,7 +95,7 @@ func (t *transition) action(p *path, n *cnode, i int, a caction) (failed string,
 		}
 		// note: the new record belongs to the submitter, so the person who
 		// entered the order also sees the contract draft it made.
-		rec, err := t.r.deps.Records.Create(t.ctx, a.target, forms.Write{Input: input, Actor: t.submitter, Trusted: true})
+		rec, err := t.r.deps.Records.Create(t.ctx, a.target, forms.Write{Input: input, Actor: t.submitterActor(), Trusted: true})
 		if bad, err := dataFailure(err); bad != "" || err != nil {
 			return bad, err
 		}
@@ -142,7 +143,7 @@ func (t *transition) writer() forms.Actor {
 	if t.actor.ID != 0 {
 		return t.actor
 	}
-	return t.submitter
+	return t.submitterActor()
 }
 
 // mapped computes the values an action sets, by field key.

@@ -27,7 +27,7 @@ func (t *transition) resolve(as []cassignee) ([]int64, []string, error) {
 	for _, a := range as {
 		switch a.Type {
 		case AssignField:
-			if id, ok := t.rec[a.Value].(int64); ok && id > 0 {
+			if id, ok := t.record()[a.Value].(int64); ok && id > 0 {
 				ids = append(ids, id)
 			} else {
 				notes = append(notes, fmt.Sprintf("the field %s names nobody", a.Value))
@@ -215,7 +215,7 @@ func (t *transition) saveTasks(n *cnode, tasks []*store.FlowTask, who []assignme
 	if err := t.loadTasks(); err != nil {
 		return err
 	}
-	if err := t.r.db.CreateFlowTasks(t.ctx, tasks); err != nil {
+	if err := t.r.db.CreateFlowTasksOf(t.ctx, t.inst, tasks); err != nil {
 		return err
 	}
 	if err := t.mailTasks(n, tasks); err != nil {

@@ -134,7 +134,8 @@ func (t *transition) decideOverdue(p *path, n *cnode, task *store.FlowTask, then
 		state = store.TaskRejected
 	}
 	comment := fmt.Sprintf("decided automatically: no decision within %s", n.Approval.Deadline.After)
-	ok, err := t.r.db.DecideFlowTask(t.ctx, task.ID, store.TaskDecision{State: state, At: t.now, Comment: comment})
+	ok, err := t.r.db.DecideFlowTask(t.ctx, task.ID, store.TaskDecision{State: state, At: t.now, Comment: comment,
+		Node: task.NodeID, Instance: t.inst})
 	if err != nil || !ok {
 		return err
 	}

@@ -71,7 +71,7 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 	}
 	var out *Decided
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		task, inst, err := r.lockTask(ctx, d.TaskID, d.Actor.ID, d.Admin)
+		task, inst, tasks, err := r.lockTaskOf(ctx, d.TaskID, d.Actor.ID, d.Admin)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
 			return err
 		}
-		t, p, n, err := r.taskTransition(ctx, inst, task, d.Actor)
+		t, p, n, err := r.taskTransition(ctx, inst, task, d.Actor, tasks)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 			return err
 		}
 		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: state, By: d.Actor.ID, At: t.now,
-			Comment: d.Comment, Changes: changed})
+			Comment: d.Comment, Changes: changed, Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}
@@ -143,56 +143,82 @@ func (r *Runtime) Decide(ctx context.Context, d Decision) (*Decided, error) {
 	return out, err
 }
 
-// lockTask reads task id for actor, checks they may act on it, takes the
-// lock of its instance and reads the task again, now that nobody else can
-// change it. A task no longer pending is store.ErrConflict.
+// lockTask takes the lock of task id's instance and reads the task, now
+// that nobody else can change it, and checks actor may act on it. A task no
+// longer pending is store.ErrConflict.
 func (r *Runtime) lockTask(ctx context.Context, id, actor int64, admin bool) (*store.FlowTask, *store.FlowInstance, error) {
-	task, err := r.db.FlowTask(ctx, id)
+	task, inst, _, err := r.lockTaskOf(ctx, id, actor, admin)
+	return task, inst, err
+}
+
+// lockTaskOf is lockTask that also returns every task of the instance, as
+// read under its lock: the transition that follows needs them, and they
+// hold the task, so it is not read twice.
+//
+// note: the lock comes first and the check after, on what the lock let
+// through; a refused actor's transaction rolls the lock's version bump back.
+func (r *Runtime) lockTaskOf(ctx context.Context, id, actor int64, admin bool) (*store.FlowTask, *store.FlowInstance, []store.FlowTask, error) {
+	inst, err := r.db.LockFlowInstanceOfTask(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, noTask(id)
+		return nil, nil, nil, noTask(id)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	all, err := r.db.FlowTasksOf(ctx, inst.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var task *store.FlowTask
+	for i := range all {
+		if all[i].ID == id {
+			found := all[i]
+			task = &found
+		}
+	}
+	if task == nil {
+		return nil, nil, nil, noTask(id)
 	}
 	if task.AssigneeID != actor && !admin {
-		inst, err := r.db.FlowInstance(ctx, task.InstanceID)
-		if err != nil {
-			return nil, nil, err
+		// note: as CanView, from the tasks at hand.
+		if inst.SubmitterID != actor && !participates(all, actor) {
+			return nil, nil, nil, noTask(id)
 		}
-		if seen, err := r.CanView(ctx, inst, actor, false); err != nil || !seen {
-			return nil, nil, errors.Join(noTask(id), err)
-		}
-		return nil, nil, fmt.Errorf("%w: task %d is assigned to someone else", store.ErrForbidden, id)
-	}
-	inst, err := r.db.LockFlowInstance(ctx, task.InstanceID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if task, err = r.db.FlowTask(ctx, id); err != nil {
-		return nil, nil, err
-	}
-	if task.AssigneeID != actor && !admin && task.State == store.TaskPending {
-		return nil, nil, fmt.Errorf("%w: task %d was just given to someone else", store.ErrConflict, id)
+		return nil, nil, nil, fmt.Errorf("%w: task %d is assigned to someone else", store.ErrForbidden, id)
 	}
 	switch task.State {
 	case store.TaskPending:
-		return task, inst, nil
+		return task, inst, all, nil
 	case store.TaskApproved, store.TaskRejected:
-		return nil, nil, fmt.Errorf("%w: this task was already decided (%s)", store.ErrConflict, task.State)
+		return nil, nil, nil, fmt.Errorf("%w: this task was already decided (%s)", store.ErrConflict, task.State)
 	case store.TaskQueued:
-		return nil, nil, fmt.Errorf("%w: this task is not your turn yet: an earlier signer has to decide first", store.ErrConflict)
+		return nil, nil, nil, fmt.Errorf("%w: this task is not your turn yet: an earlier signer has to decide first", store.ErrConflict)
 	case store.TaskCC:
-		return nil, nil, fmt.Errorf("%w: this is a notice; there is nothing to decide", store.ErrConflict)
+		return nil, nil, nil, fmt.Errorf("%w: this is a notice; there is nothing to decide", store.ErrConflict)
 	}
-	return nil, nil, fmt.Errorf("%w: this task is no longer open (%s)", store.ErrConflict, task.State)
+	return nil, nil, nil, fmt.Errorf("%w: this task is no longer open (%s)", store.ErrConflict, task.State)
+}
+
+// participates reports whether user has, or had, one of tasks, in person or
+// as the one it was meant for (store.IsFlowParticipant over tasks at hand).
+func participates(tasks []store.FlowTask, user int64) bool {
+	for _, t := range tasks {
+		if t.AssigneeID == user || (t.OnBehalfOf != nil && *t.OnBehalfOf == user) || (t.DecidedBy != nil && *t.DecidedBy == user) {
+			return true
+		}
+	}
+	return false
 }
 
 func noTask(id int64) error { return fmt.Errorf("%w: there is no task %d", store.ErrNotFound, id) }
 
 // taskTransition sets up the transition of a decision on task: the pinned
 // flow, the path waiting for the task and its node.
-func (r *Runtime) taskTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor) (*transition, *path, *cnode, error) {
-	t, p, n, err := r.pathTransition(ctx, inst, task, actor, PathPending)
+//
+// tasks, when not nil, are the instance's tasks as read under its lock.
+func (r *Runtime) taskTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor,
+	tasks []store.FlowTask) (*transition, *path, *cnode, error) {
+	t, p, n, err := r.pathTransition(ctx, inst, task, actor, PathPending, tasks)
 	if err == nil && n.Type != TypeApproval {
 		err = fmt.Errorf("%w: task %d is not at an approval of flow %s v%d", store.ErrConflict, task.ID, t.cf.Flow.Key, t.cf.Version)
 	}
@@ -201,7 +227,8 @@ func (r *Runtime) taskTransition(ctx context.Context, inst *store.FlowInstance, 
 
 // pathTransition sets up the transition of an action on task: the pinned
 // flow, the path waiting for the task in state, and the task's node.
-func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor, state string) (*transition, *path, *cnode, error) {
+func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, task *store.FlowTask, actor forms.Actor, state string,
+	tasks []store.FlowTask) (*transition, *path, *cnode, error) {
 	cf, err := r.deps.Versions.FlowVersion(ctx, inst.FlowKey, inst.FlowVersion)
 	if err != nil {
 		return nil, nil, nil, err
@@ -218,16 +245,16 @@ func (r *Runtime) pathTransition(ctx context.Context, inst *store.FlowInstance, 
 	if p == nil || p.Node != task.NodeID || p.Activation != task.Activation || p.State != state {
 		return nil, nil, nil, fmt.Errorf("%w: the instance has moved on from this task", store.ErrConflict)
 	}
-	rec, err := r.deps.Records.Get(ctx, cf.Form, inst.RecordID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	submitter, err := r.deps.Directory.Actor(ctx, inst.SubmitterID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	t := r.newTransition(ctx, cf, inst, rec, actor, submitter)
+	t := r.newTransition(ctx, cf, inst, nil, actor, forms.Actor{ID: inst.SubmitterID})
+	t.loadRec = func() (forms.Record, error) { return r.deps.Records.Get(ctx, cf.Form, inst.RecordID) }
+	t.loadSubmitter = func() (forms.Actor, error) { return r.deps.Directory.Actor(ctx, inst.SubmitterID) }
 	t.data = data
+	if tasks != nil {
+		t.tasks = make([]*store.FlowTask, len(tasks))
+		for i := range tasks {
+			t.tasks[i] = &tasks[i]
+		}
+	}
 	if err := t.loadTasks(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -262,11 +289,14 @@ func (t *transition) applyChanges(n *cnode, d Decision) (string, error) {
 // writeRecord updates the instance's record with w and returns what
 // changed, as JSON for the task.
 func (t *transition) writeRecord(w forms.Write) (string, error) {
+	// note: the record was read in this transaction; the update starts from
+	// it (and reads it again only if it was written since).
+	w.Stored = t.record()
 	rec, err := t.r.deps.Records.Update(t.ctx, t.cf.Form, t.inst.RecordID, 0, w)
 	if err != nil {
 		return "", err
 	}
-	diff := t.cf.Form.Diff(t.rec, rec)
+	diff := t.cf.Form.Diff(t.record(), rec)
 	t.rec = rec
 	b, err := json.Marshal(diff)
 	return string(b), err

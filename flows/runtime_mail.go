@@ -133,7 +133,7 @@ func (t *transition) webhook(n *cnode, i int, a caction) error {
 		"event": "flow.webhook", "delivery": delivery, "at": t.now,
 		"flow": t.cf.Flow.Key, "flow_version": t.cf.Version, "instance": t.inst.ID, "node": n.ID,
 		"form": t.inst.FormKey, "record_id": t.inst.RecordID,
-		"record":    json.RawMessage(t.cf.Form.MarshalRecord(t.rec, nil, nil, nil)),
+		"record":    json.RawMessage(t.cf.Form.MarshalRecord(t.record(), nil, nil, nil)),
 		"decisions": t.data.Decisions,
 	})
 	if err != nil {

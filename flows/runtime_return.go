@@ -94,7 +94,7 @@ func (r *Runtime) Return(ctx context.Context, rt Return) (*store.FlowTask, error
 	}
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		task, inst, err := r.lockTask(ctx, rt.TaskID, rt.Actor.ID, rt.Admin)
+		task, inst, tasks, err := r.lockTaskOf(ctx, rt.TaskID, rt.Actor.ID, rt.Admin)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (r *Runtime) Return(ctx context.Context, rt Return) (*store.FlowTask, error
 		if err := requireKind(task, "", store.TaskKindSignerBefore, store.TaskKindSignerAfter); err != nil {
 			return err
 		}
-		t, p, n, err := r.taskTransition(ctx, inst, task, rt.Actor)
+		t, p, n, err := r.taskTransition(ctx, inst, task, rt.Actor, tasks)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,8 @@ func (r *Runtime) Return(ctx context.Context, rt Return) (*store.FlowTask, error
 				return err
 			}
 		}
-		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskReturned, By: rt.Actor.ID, At: t.now, Comment: rt.Comment})
+		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskReturned, By: rt.Actor.ID, At: t.now, Comment: rt.Comment,
+			Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}
@@ -290,7 +291,7 @@ func (r *Runtime) Resubmit(ctx context.Context, rs Resubmit) (*store.FlowTask, e
 	}
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		task, inst, err := r.lockTask(ctx, rs.TaskID, rs.Actor.ID, rs.Admin)
+		task, inst, tasks, err := r.lockTaskOf(ctx, rs.TaskID, rs.Actor.ID, rs.Admin)
 		if err != nil {
 			return err
 		}
@@ -300,7 +301,7 @@ func (r *Runtime) Resubmit(ctx context.Context, rs Resubmit) (*store.FlowTask, e
 		if task.Kind != store.TaskKindResubmit {
 			return fmt.Errorf("%w: only a record returned to its submitter is resubmitted; approve, reject or return this task", store.ErrConflict)
 		}
-		t, p, _, err := r.pathTransition(ctx, inst, task, rs.Actor, PathReturned)
+		t, p, _, err := r.pathTransition(ctx, inst, task, rs.Actor, PathReturned, tasks)
 		if err != nil {
 			return err
 		}
@@ -309,7 +310,7 @@ func (r *Runtime) Resubmit(ctx context.Context, rs Resubmit) (*store.FlowTask, e
 			return err
 		}
 		ok, err := r.db.DecideFlowTask(ctx, task.ID, store.TaskDecision{State: store.TaskResubmitted, By: rs.Actor.ID, At: t.now,
-			Comment: rs.Comment, Changes: changed})
+			Comment: rs.Comment, Changes: changed, Node: task.NodeID, Instance: t.inst})
 		if err != nil {
 			return err
 		}

@@ -47,14 +47,14 @@ func (r *Runtime) AddSigner(ctx context.Context, a AddSigner) (*store.FlowTask, 
 	}
 	var out *store.FlowTask
 	err := r.db.WithTx(ctx, func(ctx context.Context) error {
-		host, inst, err := r.lockTask(ctx, a.TaskID, a.Actor.ID, a.Admin)
+		host, inst, tasks, err := r.lockTaskOf(ctx, a.TaskID, a.Actor.ID, a.Admin)
 		if err != nil {
 			return err
 		}
 		if err := requireKind(host, ""); err != nil {
 			return err
 		}
-		t, p, n, err := r.taskTransition(ctx, inst, host, a.Actor)
+		t, p, n, err := r.taskTransition(ctx, inst, host, a.Actor, tasks)
 		if err != nil {
 			return err
 		}

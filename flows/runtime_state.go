@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -151,6 +152,46 @@ type transition struct {
 	queue     []int
 	visits    int
 	ended     bool
+	// loadRec reads rec on first use (record), loadSubmitter the
+	// submitter's details (submitterActor); loadErr is the first failure of
+	// either, which finish reports so the transition rolls back.
+	loadRec       func() (forms.Record, error)
+	loadSubmitter func() (forms.Actor, error)
+	loadErr       error
+}
+
+// record is the instance's record, read on first use when the transition
+// was set up without it: a decision that only moves on to the next
+// approver never needs it.
+func (t *transition) record() forms.Record {
+	if t.rec == nil && t.loadRec != nil {
+		load := t.loadRec
+		t.loadRec = nil
+		rec, err := load()
+		if err != nil {
+			t.loadErr = cmp.Or(t.loadErr, err)
+			return nil
+		}
+		t.rec = rec
+	}
+	return t.rec
+}
+
+// submitterActor is the submitter with their details, which expressions
+// and record writes see, read on first use when the transition was set up
+// with the submitter's id alone (t.submitter).
+func (t *transition) submitterActor() forms.Actor {
+	if t.loadSubmitter != nil {
+		load := t.loadSubmitter
+		t.loadSubmitter = nil
+		a, err := load()
+		if err != nil {
+			t.loadErr = cmp.Or(t.loadErr, err)
+			return t.submitter
+		}
+		t.submitter = a
+	}
+	return t.submitter
 }
 
 func (r *Runtime) newTransition(ctx context.Context, cf *Compiled, inst *store.FlowInstance, rec forms.Record, actor, submitter forms.Actor) *transition {
@@ -187,7 +228,7 @@ func (t *transition) engineStep(node, kind string, taskID int64, comment string,
 
 // env is the environment of the flow's expressions now.
 func (t *transition) env() map[string]any {
-	related, err := t.cf.LoadRelated(t.rec, func(target *forms.Compiled, id int64) (forms.Record, error) {
+	related, err := t.cf.LoadRelated(t.record(), func(target *forms.Compiled, id int64) (forms.Record, error) {
 		return t.r.deps.Records.Get(t.ctx, target, id)
 	})
 	if err != nil {
@@ -196,12 +237,12 @@ func (t *transition) env() map[string]any {
 		// on its next statement.
 		related = nil
 	}
-	return t.cf.flowEnv(t.rec, forms.FlowVars{User: t.actor, Submitter: t.submitter, Decisions: t.data.Decisions, Related: related})
+	return t.cf.flowEnv(t.record(), forms.FlowVars{User: t.actor, Submitter: t.submitterActor(), Decisions: t.data.Decisions, Related: related})
 }
 
 // readValues lists what src reads in env, by name, as the API shows it.
 func (t *transition) readValues(src string, env map[string]any) map[string]json.RawMessage {
-	vals := (&dryRun{c: t.cf, rec: t.rec}).values(src, env)
+	vals := (&dryRun{c: t.cf, rec: t.record()}).values(src, env)
 	out := make(map[string]json.RawMessage, len(vals))
 	for _, v := range vals {
 		out[v.Name] = v.Value
@@ -269,6 +310,9 @@ func (t *transition) closeTasks(keep func(*store.FlowTask) bool) ([]int64, error
 // finish writes the instance, the record's flow status, the timeline and
 // one audit entry for the transition.
 func (t *transition) finish(action, summary string, extra map[string]any) error {
+	if t.loadErr != nil {
+		return t.loadErr
+	}
 	if !t.ended {
 		t.inst.State = store.FlowRunning
 		for _, p := range t.data.Paths {

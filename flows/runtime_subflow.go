@@ -36,7 +36,7 @@ func (t *transition) subflow(p *path, n *cnode) error {
 	}
 	t.data.Activations++
 	link := &parentLink{Instance: t.inst.ID, Path: p.ID, Node: n.ID, Activation: t.data.Activations}
-	inst, err := t.r.start(t.ctx, child, ids[0], t.submitter, "subflow", link)
+	inst, err := t.r.start(t.ctx, child, ids[0], nil, t.submitterActor(), "subflow", link)
 	if bad, err := dataFailure(err); err != nil {
 		return err
 	} else if bad != "" || errors.Is(err, store.ErrConflict) {

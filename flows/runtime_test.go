@@ -27,11 +27,13 @@ type memRecords struct {
 	mu   sync.Mutex
 	next int64
 	recs map[int64]forms.Record
+	gets int // reads, for tests of what a transition reads
 }
 
 func (m *memRecords) Get(_ context.Context, c *forms.Compiled, id int64) (forms.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.gets++
 	r, ok := m.recs[id]
 	if !ok {
 		return nil, fmt.Errorf("%w: %s record %d", store.ErrNotFound, c.Form.Key, id)

@@ -23,7 +23,7 @@ func (t *transition) wait(p *path, n *cnode) error {
 		at = t.now.Add(d)
 		reason = "waiting until " + at.Format(time.RFC3339)
 	case w.UntilDate != "":
-		v, ok := t.rec[w.UntilDate].(time.Time)
+		v, ok := t.record()[w.UntilDate].(time.Time)
 		if !ok {
 			t.stuck(p, fmt.Sprintf("the wait is until %s, which is empty on this record; fill it in and an admin can move the flow on", w.UntilDate), nil)
 			return nil

@@ -45,6 +45,13 @@ func (dateType) Prepare(_ *Field, raw any) (any, error) {
 func (dateType) ToDB(_ *Field, v any) (any, error) { return v.(time.Time).Format(DateLayout), nil }
 func (dateType) ToJSON(_ *Field, v any) any        { return v.(time.Time).Format(DateLayout) }
 
+// AppendJSON writes v as ToJSON does, quoted, into buf.
+func (dateType) AppendJSON(buf []byte, _ *Field, v any) []byte {
+	buf = append(buf, '"')
+	buf = v.(time.Time).AppendFormat(buf, DateLayout)
+	return append(buf, '"')
+}
+
 func (dateType) FromDB(_ *Field, v any) (any, error) {
 	switch t := v.(type) {
 	case nil:
@@ -107,6 +114,9 @@ func timeFromDB(v any) (any, error) {
 	case nil:
 		return nil, nil
 	case time.Time:
+		if t.Location() == time.UTC {
+			return v, nil // note: already UTC; the boxed value is reused
+		}
 		return t.UTC(), nil
 	case string:
 		for _, layout := range []string{store.TimestampLayout, time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {

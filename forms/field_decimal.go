@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -98,7 +99,50 @@ func (decimalType) FromDB(f *Field, v any) (any, error) {
 }
 
 func (decimalType) ToJSON(f *Field, v any) any {
-	return json.Number(v.(decimal.Decimal).StringFixed(int32(f.scale())))
+	return json.Number(fixedText(v.(decimal.Decimal), int32(f.scale())))
+}
+
+// AppendJSON writes v as ToJSON does, into buf.
+func (decimalType) AppendJSON(buf []byte, f *Field, v any) []byte {
+	return appendFixed(buf, v.(decimal.Decimal), int32(f.scale()))
+}
+
+// fixedText is d.StringFixed(scale).
+func fixedText(d decimal.Decimal, scale int32) string {
+	return string(appendFixed(nil, d, scale))
+}
+
+// appendFixed appends d.StringFixed(scale) to buf. A value read from its
+// column has exactly scale decimals and fits in an int64, and is written
+// without math/big, which took a tenth of a list page's CPU.
+func appendFixed(buf []byte, d decimal.Decimal, scale int32) []byte {
+	if d.Exponent() != -scale || d.NumDigits() > 18 {
+		return append(buf, d.StringFixed(scale)...)
+	}
+	c := d.CoefficientInt64()
+	u := uint64(c)
+	if c < 0 {
+		u = -u
+		buf = append(buf, '-')
+	}
+	var digits [24]byte
+	ds := strconv.AppendUint(digits[:0], u, 10)
+	if scale == 0 {
+		return append(buf, ds...)
+	}
+	// note: below 1 the integer part is 0 and the decimals are padded:
+	// 5 at scale 2 is 0.05.
+	n := int(scale)
+	if len(ds) <= n {
+		buf = append(buf, '0', '.')
+		for range n - len(ds) {
+			buf = append(buf, '0')
+		}
+		return append(buf, ds...)
+	}
+	buf = append(buf, ds[:len(ds)-n]...)
+	buf = append(buf, '.')
+	return append(buf, ds[len(ds)-n:]...)
 }
 
 func (decimalType) ExprValue(_ *Field, v any) any {

@@ -56,4 +56,9 @@ func (t formulaType) Prepare(f *Field, raw any) (any, error) {
 func (t formulaType) ToDB(f *Field, v any) (any, error)   { return t.result(f).ToDB(f, v) }
 func (t formulaType) FromDB(f *Field, v any) (any, error) { return t.result(f).FromDB(f, v) }
 func (t formulaType) ToJSON(f *Field, v any) any          { return t.result(f).ToJSON(f, v) }
-func (t formulaType) ExprValue(f *Field, v any) any       { return t.result(f).ExprValue(f, v) }
+
+// AppendJSON writes v as its result type does.
+func (t formulaType) AppendJSON(buf []byte, f *Field, v any) []byte {
+	return appendFieldJSON(buf, t.result(f), f, v)
+}
+func (t formulaType) ExprValue(f *Field, v any) any { return t.result(f).ExprValue(f, v) }

@@ -51,7 +51,7 @@ func fromDBInt(v any) (any, error) {
 	case nil:
 		return nil, nil
 	case int64:
-		return n, nil
+		return v, nil // note: v, not n: the boxed value is reused, not boxed again
 	case int32:
 		return int64(n), nil
 	case int:

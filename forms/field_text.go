@@ -104,7 +104,7 @@ func fromDBString(v any) (any, error) {
 	case nil:
 		return nil, nil
 	case string:
-		return s, nil
+		return v, nil // note: v, not s: the boxed value is reused, not boxed again
 	case []byte:
 		return string(s), nil
 	}

@@ -13,8 +13,41 @@ import (
 // "expand" property. It is the fast path for record responses: no maps, no
 // reflection for the common value types.
 func (c *Compiled) MarshalRecord(rec Record, acc *Access, only map[string]bool, expand map[string]any) []byte {
-	buf := make([]byte, 0, 512)
-	buf = c.appendRecord(buf, rec, acc, only)
+	return c.Writer(acc, only).AppendRecord(make([]byte, 0, 512), rec, expand)
+}
+
+// RecordWriter writes records of one form as one reader sees them. It works
+// out once which fields that reader sees, so a page of records does not ask
+// the access for every field of every row and line.
+type RecordWriter struct {
+	c        *Compiled
+	only     map[string]bool
+	fields   []*CField       // written, in definition order
+	children []*RecordWriter // the writer of each sub-table field in fields, nil for others
+}
+
+// Writer returns the writer of c's records as acc sees them, limited to
+// only when it is not nil (as MarshalRecord).
+func (c *Compiled) Writer(acc *Access, only map[string]bool) *RecordWriter {
+	w := &RecordWriter{c: c, only: only}
+	for _, f := range c.fields {
+		if (only != nil && !only[f.Key]) || !acc.CanRead(c.fieldPath(f.Key)) {
+			// note: hidden fields are absent, not null.
+			continue
+		}
+		var child *RecordWriter
+		if f.Child != nil {
+			child = f.Child.Writer(acc, nil)
+		}
+		w.fields = append(w.fields, f)
+		w.children = append(w.children, child)
+	}
+	return w
+}
+
+// AppendRecord appends the JSON MarshalRecord makes of rec to buf.
+func (w *RecordWriter) AppendRecord(buf []byte, rec Record, expand map[string]any) []byte {
+	buf = w.appendRecord(buf, rec)
 	if expand != nil {
 		buf = buf[:len(buf)-1]
 		buf = append(buf, `,"expand":`...)
@@ -28,7 +61,7 @@ func (c *Compiled) MarshalRecord(rec Record, acc *Access, only map[string]bool, 
 	return buf
 }
 
-func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[string]bool) []byte {
+func (w *RecordWriter) appendRecord(buf []byte, rec Record) []byte {
 	buf = append(buf, '{')
 	first := true
 	key := func(k string) {
@@ -39,15 +72,18 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[st
 		buf = appendJSONString(buf, k)
 		buf = append(buf, ':')
 	}
-	if c.parent == nil {
+	if w.c.parent == nil {
 		for _, k := range SystemColumns {
-			if only != nil && !only[k] && k != "id" {
+			if w.only != nil && !w.only[k] && k != "id" {
 				continue
 			}
 			key(k)
 			v := rec[k]
 			if t, ok := v.(time.Time); ok {
-				v = t.Format(time.RFC3339Nano)
+				buf = append(buf, '"')
+				buf = t.AppendFormat(buf, time.RFC3339Nano)
+				buf = append(buf, '"')
+				continue
 			}
 			buf = appendJSONValue(buf, v)
 		}
@@ -55,31 +91,42 @@ func (c *Compiled) appendRecord(buf []byte, rec Record, acc *Access, only map[st
 		key("id")
 		buf = appendJSONValue(buf, id)
 	}
-	for _, f := range c.fields {
-		if (only != nil && !only[f.Key]) || !acc.CanRead(c.fieldPath(f.Key)) {
-			// note: hidden fields are absent, not null.
-			continue
-		}
+	for i, f := range w.fields {
 		key(f.Key)
 		v := rec[f.Key]
 		switch {
 		case f.Child != nil:
 			rows, _ := v.([]Record)
 			buf = append(buf, '[')
-			for i, r := range rows {
-				if i > 0 {
+			for i2, r := range rows {
+				if i2 > 0 {
 					buf = append(buf, ',')
 				}
-				buf = f.Child.appendRecord(buf, r, acc, nil)
+				buf = w.children[i].appendRecord(buf, r)
 			}
 			buf = append(buf, ']')
 		case v == nil:
 			buf = append(buf, "null"...)
 		default:
-			buf = appendJSONValue(buf, f.Kind.ToJSON(f.Field, v))
+			buf = appendFieldJSON(buf, f.Kind, f.Field, v)
 		}
 	}
 	return append(buf, '}')
+}
+
+// jsonAppender is a field type that writes a value's JSON straight into a
+// buffer, as its ToJSON would give it, without the value ToJSON makes: a
+// list page writes hundreds of money and date values.
+type jsonAppender interface {
+	AppendJSON(buf []byte, f *Field, v any) []byte
+}
+
+// appendFieldJSON appends the JSON of v, a value of field f of type t.
+func appendFieldJSON(buf []byte, t FieldType, f *Field, v any) []byte {
+	if a, ok := t.(jsonAppender); ok {
+		return a.AppendJSON(buf, f, v)
+	}
+	return appendJSONValue(buf, t.ToJSON(f, v))
 }
 
 func appendJSONValue(buf []byte, v any) []byte {

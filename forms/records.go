@@ -3,6 +3,7 @@ package forms
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -51,7 +52,7 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 		if err != nil {
 			return err
 		}
-		if err := s.checkReferences(ctx, c, rec, 0, w.Actor.ID); err != nil {
+		if err := s.checkReferences(ctx, c, rec, nil, 0, w.Actor.ID); err != nil {
 			return err
 		}
 		now := s.now()
@@ -87,12 +88,34 @@ func (s *RecordStore) Create(ctx context.Context, c *Compiled, w Write) (Record,
 // zero it must equal the stored row version, otherwise the update fails with
 // store.ErrConflict (someone else saved first).
 func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion int64, w Write) (Record, error) {
+	if w.Access != nil && w.Access.Rows != nil {
+		w.Stored = nil
+	}
+	rec, err := s.update(ctx, c, id, expectVersion, w)
+	if errors.Is(err, errStaleStored) {
+		w.Stored = nil
+		rec, err = s.update(ctx, c, id, expectVersion, w)
+	}
+	return rec, err
+}
+
+// errStaleStored says the record a write was given (Write.Stored) is no
+// longer the stored one; nothing was written.
+var errStaleStored = fmt.Errorf("%w: the record was written since it was read", store.ErrConflict)
+
+func (s *RecordStore) update(ctx context.Context, c *Compiled, id, expectVersion int64, w Write) (Record, error) {
 	ctx = c.tag(ctx)
 	var out Record
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		prev, err := s.GetAs(ctx, c, id, w.Access)
-		if err != nil {
-			return err
+		prev := w.Stored
+		if prev == nil {
+			var err error
+			if prev, err = s.GetAs(ctx, c, id, w.Access); err != nil {
+				return err
+			}
+		}
+		if expectVersion != 0 && prev.RowVersion() != expectVersion && w.Stored != nil {
+			return errStaleStored
 		}
 		if expectVersion != 0 && prev.RowVersion() != expectVersion {
 			return fmt.Errorf("%w: the record was changed by someone else (version %d, you sent %d); reload it and try again",
@@ -103,7 +126,7 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 		if err != nil {
 			return err
 		}
-		if err := s.checkReferences(ctx, c, rec, id, w.Actor.ID); err != nil {
+		if err := s.checkReferences(ctx, c, rec, prev, id, w.Actor.ID); err != nil {
 			return err
 		}
 		rec["updated_at"], rec["updated_by"] = s.now(), w.Actor.ID
@@ -116,6 +139,9 @@ func (s *RecordStore) Update(ctx context.Context, c *Compiled, id, expectVersion
 			store.Compare("id", store.OpEq, id), store.Compare("row_version", store.OpEq, prev.RowVersion())), values)
 		if err != nil {
 			return err
+		}
+		if n == 0 && w.Stored != nil {
+			return errStaleStored
 		}
 		if n == 0 {
 			return fmt.Errorf("%w: the record was changed by someone else; reload it and try again", store.ErrConflict)
@@ -170,16 +196,12 @@ func (s *RecordStore) GetAs(ctx context.Context, c *Compiled, id int64, acc *Acc
 	if acc != nil && acc.Rows != nil {
 		where = store.And(where, acc.Rows)
 	}
-	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Where: where, Limit: 1})
+	recs, err := s.readAll(ctx, c, store.Query{Table: c.Table, Where: where, Limit: 1}, nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if len(recs) == 0 {
 		return nil, fmt.Errorf("%w: %s record %d does not exist", store.ErrNotFound, c.Form.Key, id)
-	}
-	recs, err := s.decodeAll(ctx, c, rows, nil)
-	if err != nil {
-		return nil, err
 	}
 	return recs[0], nil
 }

@@ -3,7 +3,7 @@ package forms
 import (
 	"context"
 	"fmt"
-	"time"
+	"slices"
 
 	"github.com/mosaic-lowcode/mosaic/store"
 )
@@ -82,12 +82,8 @@ func (s *RecordStore) List(ctx context.Context, c *Compiled, q ListQuery) (ListR
 	if err != nil {
 		return ListResult{}, err
 	}
-	rows, err := s.db.Select(ctx, store.Query{Table: c.Table, Columns: cols, Where: where, OrderBy: order,
-		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
-	if err != nil {
-		return ListResult{}, err
-	}
-	items, err := s.decodeAll(ctx, c, rows, only)
+	items, err := s.readAll(ctx, c, store.Query{Table: c.Table, Columns: cols, Where: where, OrderBy: order,
+		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage}, only)
 	if err != nil {
 		return ListResult{}, err
 	}
@@ -141,70 +137,162 @@ func (c *Compiled) selection(fields []string, acc *Access) (map[string]bool, []s
 	return only, cols, nil
 }
 
-// decodeAll turns rows into records and loads the line items of all of them
-// with one query per sub-table.
-func (s *RecordStore) decodeAll(ctx context.Context, c *Compiled, rows []store.Row, only map[string]bool) ([]Record, error) {
-	recs := make([]Record, len(rows))
-	ids := make([]any, len(rows))
-	byID := make(map[int64]Record, len(rows))
-	for i, row := range rows {
-		rec, err := c.decode(row)
-		if err != nil {
-			return nil, err
+// readAll reads the records q selects from c's table with the line items
+// of all of them, one query per sub-table, decoding each row straight from
+// the scan (no map per row in between).
+func (s *RecordStore) readAll(ctx context.Context, c *Compiled, q store.Query, only map[string]bool) ([]Record, error) {
+	var recs []Record
+	var dec *rowDecoder
+	err := s.db.SelectEach(ctx, q, func(cols []string, vals []any) error {
+		if dec == nil {
+			dec = c.decoder(cols)
 		}
-		recs[i], ids[i] = rec, rec.ID()
-		byID[rec.ID()] = rec
+		rec, err := dec.decode(vals)
+		recs = append(recs, rec)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return recs, s.loadChildren(ctx, c, recs, only)
+}
+
+// loadChildren loads the line items of recs (those in only, when not nil),
+// one query per sub-table.
+func (s *RecordStore) loadChildren(ctx context.Context, c *Compiled, recs []Record, only map[string]bool) error {
 	if len(recs) == 0 {
-		return recs, nil
+		return nil
+	}
+	ids := make([]any, len(recs))
+	byID := make(map[int64]Record, len(recs))
+	for i, rec := range recs {
+		ids[i] = rec.ID()
+		byID[rec.ID()] = rec
 	}
 	for _, f := range c.fields {
 		if f.Child == nil || (only != nil && !only[f.Key]) {
 			continue
 		}
-		childRows, err := s.db.Select(ctx, store.Query{Table: f.Child.Table, Where: store.In("parent_id", ids, false),
-			OrderBy: []store.Order{{Column: "parent_id"}, {Column: "position"}}})
+		var dec *rowDecoder
+		parent := -1
+		err := s.db.SelectEach(ctx, store.Query{Table: f.Child.Table, Where: store.In("parent_id", ids, false),
+			OrderBy: []store.Order{{Column: "parent_id"}, {Column: "position"}}}, func(cols []string, vals []any) error {
+			if dec == nil {
+				dec, parent = f.Child.decoder(cols), slices.Index(cols, "parent_id")
+			}
+			row, err := dec.decode(vals)
+			if err != nil || parent < 0 {
+				return err
+			}
+			parentID, _ := fromDBInt(vals[parent])
+			if id, ok := parentID.(int64); ok {
+				if p := byID[id]; p != nil {
+					list, _ := p[f.Key].([]Record)
+					p[f.Key] = append(list, row)
+				}
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, err
-		}
-		for _, cr := range childRows {
-			row, err := f.Child.decode(cr)
-			if err != nil {
-				return nil, err
-			}
-			parentID, _ := fromDBInt(cr["parent_id"])
-			if p := byID[parentID.(int64)]; p != nil {
-				list, _ := p[f.Key].([]Record)
-				p[f.Key] = append(list, row)
-			}
+			return err
 		}
 	}
-	return recs, nil
+	return nil
+}
+
+// rowDecoder turns the rows of one query on c's table into records: what
+// each column holds is looked up once, not once per row.
+type rowDecoder struct {
+	c      *Compiled
+	cols   []string
+	fields []*CField // by column; nil for system and unknown columns
+	kept   []bool    // by column: whether the record holds it (when not NULL)
+	lists  int       // sub-table fields, whose lines are added later
+}
+
+func (c *Compiled) decoder(cols []string) *rowDecoder {
+	d := &rowDecoder{c: c, cols: cols, fields: make([]*CField, len(cols)), kept: make([]bool, len(cols))}
+	for _, f := range c.fields {
+		if f.Child != nil {
+			d.lists++
+		}
+		if f.Column == "" {
+			continue
+		}
+		if i := slices.Index(cols, string(f.Column)); i >= 0 {
+			d.fields[i], d.kept[i] = f, true
+		}
+	}
+	for i, col := range cols {
+		d.kept[i] = d.kept[i] || slices.Contains(SystemColumns, col)
+	}
+	return d
+}
+
+// decode turns one row's values, in the order of d.cols, into a record.
+func (d *rowDecoder) decode(vals []any) (Record, error) {
+	// note: the map is made for exactly what it will hold: a map's size
+	// doubles past each bound, and a list page makes one per row and line.
+	n := d.lists
+	for i, v := range vals {
+		if v != nil && d.kept[i] {
+			n++
+		}
+	}
+	rec := make(Record, n)
+	for i, v := range vals {
+		if f := d.fields[i]; f != nil {
+			if v == nil {
+				continue
+			}
+			x, err := f.Kind.FromDB(f.Field, v)
+			if err != nil {
+				return nil, fmt.Errorf("read %s.%s: %w", d.c.Form.Key, f.Key, err)
+			}
+			if x != nil {
+				rec[f.Key] = x
+			}
+			continue
+		}
+		if err := decodeSystem(rec, d.cols[i], v); err != nil {
+			return nil, err
+		}
+	}
+	return rec, nil
+}
+
+// decodeSystem sets system column k of rec from its stored value v; other
+// columns are left out.
+func decodeSystem(rec Record, k string, v any) error {
+	switch k {
+	case "id", "created_by", "updated_by", "owner", "row_version", "form_version":
+		n, err := fromDBInt(v)
+		if err != nil {
+			return err
+		}
+		if n != nil {
+			rec[k] = n
+		}
+	case "created_at", "updated_at":
+		t, err := timeFromDB(v)
+		if err != nil {
+			return err
+		}
+		if t != nil {
+			rec[k] = t
+		}
+	case "flow_status":
+		rec[k], _ = fromDBString(v)
+	}
+	return nil
 }
 
 // decode turns one table row into a record.
 func (c *Compiled) decode(row store.Row) (Record, error) {
 	rec := make(Record, len(row))
 	for k, v := range row {
-		switch k {
-		case "id", "created_by", "updated_by", "owner", "row_version", "form_version":
-			n, err := fromDBInt(v)
-			if err != nil {
-				return nil, err
-			}
-			if n != nil {
-				rec[k] = n
-			}
-		case "created_at", "updated_at":
-			t, err := timeFromDB(v)
-			if err != nil {
-				return nil, err
-			}
-			if t != nil {
-				rec[k] = t.(time.Time)
-			}
-		case "flow_status":
-			rec[k], _ = fromDBString(v)
+		if err := decodeSystem(rec, k, v); err != nil {
+			return nil, err
 		}
 	}
 	for _, f := range c.fields {

@@ -12,9 +12,13 @@ import (
 // limits, and unique fields are unique. Each failure names the field.
 //
 // actorID is the writer, a user known to exist, whose id needs no lookup
-// (user fields default to the writer).
-func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Record, selfID, actorID int64) error {
-	links := &linkSet{byTarget: map[string][]linkUse{}, actorID: actorID}
+// (user fields default to the writer). prev is the stored record an update
+// starts from (nil for a create): what it already holds was checked when it
+// was written and is kept so by the database (a single relation is a
+// foreign key, a unique field has a unique index), so an update that leaves
+// such a value as it was does not look it up again.
+func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec, prev Record, selfID, actorID int64) error {
+	links := &linkSet{byTarget: map[string][]linkUse{}, actorID: actorID, stored: storedLinks(c, prev)}
 	var ps []Problem
 	ps = append(ps, s.checkLinks(ctx, c, rec, "", links)...)
 	for _, f := range c.fields {
@@ -31,7 +35,7 @@ func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Reco
 		return err
 	}
 	ps = append(ps, rps...)
-	ups, err := s.checkUnique(ctx, c, rec, selfID)
+	ups, err := s.checkUnique(ctx, c, rec, prev, selfID)
 	if err != nil {
 		return err
 	}
@@ -42,7 +46,7 @@ func (s *RecordStore) checkReferences(ctx context.Context, c *Compiled, rec Reco
 	return nil
 }
 
-func (s *RecordStore) checkUnique(ctx context.Context, c *Compiled, rec Record, selfID int64) ([]Problem, error) {
+func (s *RecordStore) checkUnique(ctx context.Context, c *Compiled, rec, prev Record, selfID int64) ([]Problem, error) {
 	var ps []Problem
 	for _, f := range c.fields {
 		if !f.Unique || f.Column == "" || rec[f.Key] == nil {
@@ -51,6 +55,11 @@ func (s *RecordStore) checkUnique(ctx context.Context, c *Compiled, rec Record, 
 		dbv, err := f.Kind.ToDB(f.Field, rec[f.Key])
 		if err != nil {
 			return nil, err
+		}
+		if prev != nil && prev[f.Key] != nil {
+			if was, err := f.Kind.ToDB(f.Field, prev[f.Key]); err == nil && sameScalar(was, dbv) {
+				continue
+			}
 		}
 		n, err := s.db.Count(ctx, c.Table, store.And(store.Compare(f.Column, store.OpEq, dbv), store.Compare("id", store.OpNe, selfID)))
 		if err != nil {
@@ -76,6 +85,39 @@ type linkSet struct {
 	byTarget map[string][]linkUse
 	order    []string
 	actorID  int64
+	// stored are the single relation values the record held before, by
+	// field: they need no lookup.
+	stored map[*CField]map[int64]bool
+}
+
+// storedLinks gathers the single relation values of prev and its line
+// items, by field.
+func storedLinks(c *Compiled, prev Record) map[*CField]map[int64]bool {
+	if prev == nil {
+		return nil
+	}
+	out := map[*CField]map[int64]bool{}
+	add := func(c *Compiled, rec Record) {
+		for _, f := range c.fields {
+			if id, ok := rec[f.Key].(int64); ok && f.Field.Type == "relation" && !f.Multiple {
+				if out[f] == nil {
+					out[f] = map[int64]bool{}
+				}
+				out[f][id] = true
+			}
+		}
+	}
+	add(c, prev)
+	for _, f := range c.fields {
+		if f.Child == nil {
+			continue
+		}
+		rows, _ := prev[f.Key].([]Record)
+		for _, row := range rows {
+			add(f.Child, row)
+		}
+	}
+	return out
 }
 
 func (l *linkSet) add(f *CField, path string, ids []int64) {
@@ -97,6 +139,9 @@ func (s *RecordStore) checkLinks(ctx context.Context, c *Compiled, rec Record, b
 		case "relation":
 			switch x := v.(type) {
 			case int64:
+				if !f.Multiple && links.stored[f][x] {
+					continue
+				}
 				links.add(f, path, []int64{x})
 			case []int64:
 				links.add(f, path, x)
@@ -186,4 +231,21 @@ func (s *RecordStore) checkFiles(ctx context.Context, c *Compiled, f *CField, re
 		}
 	}
 	return ps
+}
+
+// sameScalar reports whether a and b are the same text, integer or boolean
+// column value; other kinds are never the same, so they are checked again.
+func sameScalar(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	}
+	return false
 }

@@ -23,6 +23,12 @@ type Write struct {
 	// Access limits the rows the write may touch and the fields it may set;
 	// nil is full access (the engine's own writes).
 	Access *Access
+	// Stored, on an update, is the record as the caller read it in the
+	// transaction the update joins; the update starts from it instead of
+	// reading it again. It is not used when Access limits rows. Should the
+	// record have been written since, the update reads it again and applies
+	// the input to what it finds, as it does without Stored.
+	Stored Record
 }
 
 // Validate turns w.Input into the full record to store: it checks every

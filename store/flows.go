@@ -41,6 +41,23 @@ func (db *DB) LockFlowInstance(ctx context.Context, id int64) (*FlowInstance, er
 	return &is[0], nil
 }
 
+// LockFlowInstanceOfTask is LockFlowInstance for the instance of task
+// taskID, found in the same statement; ErrNotFound when there is no such
+// task.
+func (db *DB) LockFlowInstanceOfTask(ctx context.Context, taskID int64) (*FlowInstance, error) {
+	var is []FlowInstance
+	res := db.conn(ctx).Model(&is).Clauses(clause.Returning{}).
+		Where("id = (SELECT t.instance_id FROM mosaic_flow_tasks t WHERE t.id = ?)", taskID).
+		Update("version", gorm.Expr("version + 1"))
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if len(is) == 0 {
+		return nil, ErrNotFound
+	}
+	return &is[0], nil
+}
+
 // SaveFlowInstance writes the state, running key, data and end of i, which
 // the caller has locked.
 func (db *DB) SaveFlowInstance(ctx context.Context, i *FlowInstance) error {
@@ -89,7 +106,20 @@ func (db *DB) CreateFlowTasks(ctx context.Context, tasks []*FlowTask) error {
 	if err := db.conn(ctx).Create(tasks).Error; err != nil {
 		return translate(err)
 	}
-	return db.notifyTasks(ctx, tasks)
+	return db.notifyTasks(ctx, tasks, nil)
+}
+
+// CreateFlowTasksOf is CreateFlowTasks for tasks of one instance, inst,
+// which the caller holds: their notices take its form and record without
+// reading it again.
+func (db *DB) CreateFlowTasksOf(ctx context.Context, inst *FlowInstance, tasks []*FlowTask) error {
+	if len(tasks) == 0 {
+		return nil
+	}
+	if err := db.conn(ctx).Create(tasks).Error; err != nil {
+		return translate(err)
+	}
+	return db.notifyTasks(ctx, tasks, inst)
 }
 
 // FlowTask reads one task.
@@ -114,6 +144,11 @@ type TaskDecision struct {
 	Comment   string
 	Changes   string
 	ExpectVer int64 // 0: any version
+	// Node and Instance are the task's node and its instance, locked by the
+	// caller; when Instance is set, the notice to the submitter is made from
+	// them instead of reading both again.
+	Node     string
+	Instance *FlowInstance
 }
 
 // DecideFlowTask records a decision on a pending task. It reports false,

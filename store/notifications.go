@@ -36,8 +36,14 @@ func (Notification) TableName() string { return "mosaic_notifications" }
 
 // AddNotifications inserts ns in the transaction ctx carries, so a notice
 // exists exactly when what it tells of was committed.
+//
+// In a transaction they are inserted when it ends, with the others it made.
 func (db *DB) AddNotifications(ctx context.Context, ns []*Notification) error {
 	if len(ns) == 0 {
+		return nil
+	}
+	if tx, ok := db.pending(ctx); ok {
+		tx.notices = append(tx.notices, ns...)
 		return nil
 	}
 	return translate(db.conn(ctx).Create(ns).Error)
@@ -100,8 +106,9 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 
 // notifyTasks tells the assignees of new tasks about them: a pending task
 // is work, a cc a copy, an urge a reminder. A queued task says nothing
-// until it becomes pending.
-func (db *DB) notifyTasks(ctx context.Context, tasks []*FlowTask) error {
+// until it becomes pending. inst, when not nil, is the instance of every
+// task.
+func (db *DB) notifyTasks(ctx context.Context, tasks []*FlowTask, inst *FlowInstance) error {
 	var ns []*Notification
 	for _, t := range tasks {
 		kind := ""
@@ -118,41 +125,49 @@ func (db *DB) notifyTasks(ctx context.Context, tasks []*FlowTask) error {
 				TaskID: t.ID, NodeID: t.NodeID, CreatedAt: t.CreatedAt})
 		}
 	}
-	return db.addWithRecord(ctx, ns)
+	return db.addWithRecord(ctx, ns, inst)
 }
 
 // notifyDecision tells the submitter of task id's instance that someone
 // decided on it. The submitter deciding their own task is told nothing.
 func (db *DB) notifyDecision(ctx context.Context, id int64, d TaskDecision) error {
-	var t FlowTask
-	if err := db.conn(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
-		return translate(err)
-	}
-	var inst FlowInstance
-	if err := db.conn(ctx).Where("id = ?", t.InstanceID).Take(&inst).Error; err != nil {
-		return translate(err)
+	inst, node := d.Instance, d.Node
+	if inst == nil {
+		var t FlowTask
+		if err := db.conn(ctx).Where("id = ?", id).Take(&t).Error; err != nil {
+			return translate(err)
+		}
+		inst = &FlowInstance{}
+		if err := db.conn(ctx).Where("id = ?", t.InstanceID).Take(inst).Error; err != nil {
+			return translate(err)
+		}
+		node = t.NodeID
 	}
 	if inst.SubmitterID == 0 || inst.SubmitterID == d.By {
 		return nil
 	}
 	n := &Notification{UserID: inst.SubmitterID, Kind: NoticeDecision, State: d.State, FormKey: inst.FormKey,
-		RecordID: inst.RecordID, InstanceID: inst.ID, TaskID: id, NodeID: t.NodeID, ActorID: d.By, CreatedAt: d.At}
+		RecordID: inst.RecordID, InstanceID: inst.ID, TaskID: id, NodeID: node, ActorID: d.By, CreatedAt: d.At}
 	return db.AddNotifications(ctx, []*Notification{n})
 }
 
 // addWithRecord fills in the form and record of each notice from its
 // instance, then inserts them.
-func (db *DB) addWithRecord(ctx context.Context, ns []*Notification) error {
+func (db *DB) addWithRecord(ctx context.Context, ns []*Notification, inst *FlowInstance) error {
 	if len(ns) == 0 {
 		return nil
 	}
-	ids := make([]int64, 0, len(ns))
-	for _, n := range ns {
-		ids = append(ids, n.InstanceID)
-	}
 	var is []FlowInstance
-	if err := db.conn(ctx).Where("id IN ?", ids).Find(&is).Error; err != nil {
-		return translate(err)
+	if inst != nil {
+		is = []FlowInstance{*inst}
+	} else {
+		ids := make([]int64, 0, len(ns))
+		for _, n := range ns {
+			ids = append(ids, n.InstanceID)
+		}
+		if err := db.conn(ctx).Where("id IN ?", ids).Find(&is).Error; err != nil {
+			return translate(err)
+		}
 	}
 	byID := make(map[int64]FlowInstance, len(is))
 	for _, i := range is {
@@ -178,7 +193,7 @@ func (db *DB) notifyTaskIDs(ctx context.Context, ids []int64) error {
 	for _, t := range ts {
 		t.CreatedAt = now
 	}
-	return db.notifyTasks(ctx, ts)
+	return db.notifyTasks(ctx, ts, nil)
 }
 
 // FlowInstancesBySubmitter lists one page of the instances a user

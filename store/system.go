@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -125,15 +126,39 @@ func (db *DB) LatestVersions(ctx context.Context) ([]DefinitionVersion, error) {
 
 // Append writes one audit entry; call it inside the transaction of the write
 // it records.
+//
+// In a transaction the entry is inserted when the transaction ends, with
+// the others it wrote, so it exists exactly when the write committed.
 func (db *DB) Append(ctx context.Context, e *AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
-	// note: a plain statement; this runs on every write, and gorm's reflective
-	// Create showed in profiles.
-	return translate(db.conn(ctx).Exec(`INSERT INTO mosaic_audit
-		(at, actor_id, action, target_kind, target_key, record_id, changes, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.bindValue(e.At), e.ActorID, e.Action, e.TargetKind, e.TargetKey, e.RecordID, e.Changes, e.Summary).Error)
+	if tx, ok := db.pending(ctx); ok {
+		tx.audits = append(tx.audits, e)
+		return nil
+	}
+	return db.insertAudits(ctx, []*AuditEntry{e})
+}
+
+// auditColumns is how many values one audit row binds.
+const auditColumns = 8
+
+// insertAudits inserts es with one statement.
+//
+// note: a plain statement; this runs on every write, and gorm's reflective
+// Create showed in profiles.
+func (db *DB) insertAudits(ctx context.Context, es []*AuditEntry) error {
+	var sql strings.Builder
+	sql.WriteString(`INSERT INTO mosaic_audit (at, actor_id, action, target_kind, target_key, record_id, changes, summary) VALUES `)
+	args := make([]any, 0, len(es)*auditColumns)
+	for i, e := range es {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, db.bindValue(e.At), e.ActorID, e.Action, e.TargetKind, e.TargetKey, e.RecordID, e.Changes, e.Summary)
+	}
+	return translate(db.conn(ctx).Exec(sql.String(), args...).Error)
 }
 
 // AuditOf lists the audit entries of one target (and record, when recordID is
@@ -152,9 +177,9 @@ func (db *DB) AuditOf(ctx context.Context, kind, key string, recordID int64, lim
 // two concurrent callers never get the same value.
 func (db *DB) NextInSequence(ctx context.Context, name, period string) (int64, error) {
 	var v int64
-	err := db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, 1)
+	err := scanFirst(db.conn(ctx).Raw(`INSERT INTO mosaic_sequences (name, period, value) VALUES (?, ?, 1)
 		ON CONFLICT (name, period) DO UPDATE SET value = mosaic_sequences.value + 1
-		RETURNING value`, name, period).Scan(&v).Error
+		RETURNING value`, name, period), &v)
 	return v, translate(err)
 }
 

@@ -13,6 +13,37 @@ type txState struct {
 	db          *DB
 	gorm        *gorm.DB
 	afterCommit []func()
+	// audits and notices wait for the end of the transaction, to be
+	// inserted with one statement each: a flow transition writes several.
+	audits  []*AuditEntry
+	notices []*Notification
+}
+
+// pending returns the transaction of ctx on db, whose audit entries and
+// notices are inserted when it ends.
+func (db *DB) pending(ctx context.Context) (*txState, bool) {
+	tx, ok := ctx.Value(txKey{}).(*txState)
+	return tx, ok && tx.db == db
+}
+
+// flush inserts what the transaction kept for its end, in the order it was
+// added.
+func (db *DB) flush(ctx context.Context, tx *txState) error {
+	if len(tx.notices) > 0 {
+		if err := db.conn(ctx).CreateInBatches(tx.notices, 500).Error; err != nil {
+			return translate(err)
+		}
+	}
+	per := db.maxBound() / auditColumns
+	for rest := tx.audits; len(rest) > 0; {
+		n := min(len(rest), per)
+		if err := db.insertAudits(ctx, rest[:n]); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	tx.audits, tx.notices = nil, nil
+	return nil
 }
 
 // WithTx runs fn in a transaction carried by the context it is given; every
@@ -26,7 +57,11 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) er
 	state := &txState{db: db}
 	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		state.gorm = g
-		return fn(context.WithValue(ctx, txKey{}, state))
+		txCtx := context.WithValue(ctx, txKey{}, state)
+		if err := fn(txCtx); err != nil {
+			return err
+		}
+		return db.flush(txCtx, state)
 	})
 	if err != nil {
 		return translate(err)

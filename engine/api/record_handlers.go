@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,13 +65,14 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	buf := make([]byte, 0, 1024*len(res.Items)+64)
-	buf = append(buf, `{"items":[`...)
+	bp := pageBuffers.Get().(*[]byte)
+	buf := append((*bp)[:0], `{"items":[`...)
+	w := f.Writer(acc, only)
 	for i, r := range res.Items {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, f.MarshalRecord(r, acc, only, expanded[i])...)
+		buf = w.AppendRecord(buf, r, expanded[i])
 	}
 	buf = append(buf, `],"page":`...)
 	buf = strconv.AppendInt(buf, int64(page), 10)
@@ -83,8 +85,24 @@ func (s *Server) listRecords(c *fiber.Ctx) error {
 	buf = append(buf, `,"count":"`...)
 	buf = append(buf, res.Count...)
 	buf = append(buf, `"}`...)
-	return sendJSON(c, buf)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	// note: SetBody copies into the response's own (pooled) buffer, so the
+	// page's buffer can serve the next page.
+	c.Response().SetBody(buf)
+	if cap(buf) <= maxPooledPage {
+		*bp = buf
+		pageBuffers.Put(bp)
+	}
+	return nil
 }
+
+// pageBuffers keeps the buffers list pages are encoded into between
+// requests: a page of orders with their lines is tens of kilobytes, which
+// each request otherwise allocated and grew again.
+var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+// maxPooledPage is the largest buffer kept: a rare huge page is not held.
+const maxPooledPage = 1 << 20
 
 // sendJSON sends an already encoded JSON body.
 func sendJSON(c *fiber.Ctx, body []byte) error {
