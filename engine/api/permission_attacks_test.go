@@ -297,7 +297,8 @@ func auditOf(t *testing.T, app *enginetest.App, kind, key string, id int64) []st
 
 // TestHiddenLineValuesSurviveARepsEdit: a rep who edits the lines of their
 // order, sending the rows back with their ids, keeps the unit costs they
-// cannot see; row ids of another order bring nothing of its hidden values.
+// cannot see; new lines take theirs from the product; row ids of another
+// order bring nothing of its hidden values.
 func TestHiddenLineValuesSurviveARepsEdit(t *testing.T) {
 	t.Parallel()
 	enginetest.Each(t, func(t *testing.T, app *enginetest.App) {
@@ -319,7 +320,10 @@ func TestHiddenLineValuesSurviveARepsEdit(t *testing.T) {
 		for _, row := range got {
 			costs = append(costs, fmt.Sprint(row["qty"], "×", row["unit_cost"], "=", row["line_cost"]))
 		}
-		want := []string{"5×600=3000", "1×10=10", "1×<nil>=0", "1×<nil>=0"}
+		// note: the new line and the foreign id take their unit cost from the
+		// product (900), not from the other order's line (600): a row id of
+		// another order brings nothing of it.
+		want := []string{"5×600=3000", "1×10=10", "1×900=900", "1×900=900"}
 		if !slices.Equal(costs, want) {
 			t.Errorf("lines after the rep's edit (qty×unit_cost=line_cost): %v, want %v", costs, want)
 		}
