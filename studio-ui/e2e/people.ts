@@ -33,7 +33,20 @@ export async function signInToApp(page: Page, url: string, email: string, passwo
 
 /** Opens an antd select by its input id, types, and picks the option containing text. */
 export async function pickOption(page: Page, id: string, type: string, text: string): Promise<void> {
-  await page.locator(`#${id}`).click();
-  await page.locator(`#${id}`).fill(type);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+  const input = page.locator(`#${id}`);
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
+  // note: the search answers while the list is open and antd redraws it, and
+  // on a loaded machine the dropdown has been seen to close under the
+  // pointer; a user would open it again, and so does this, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    await input.click();
+    await input.fill(type);
+    try {
+      await option.click({ timeout: attempt < 3 ? 5_000 : 15_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
