@@ -20,17 +20,7 @@ import (
 
 func TestWebhookSubscriptionHearsFlowEvents(t *testing.T) {
 	enginetest.EachWith(t, enginetest.WithReceiver, func(t *testing.T, app *enginetest.App) {
-		var mu sync.Mutex
-		var got []map[string]any
-		srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-			var p map[string]any
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &p)
-			mu.Lock()
-			got = append(got, p)
-			mu.Unlock()
-		}))
-		defer srv.Close()
+		srv, received := hookReceiver(t)
 		w := newWorld(t, app)
 		app.Expect(t, 201, "POST", "/api/v1/admin/webhooks", fmt.Sprintf(`{"form": "customer", "events": ["task.decided", "flow.finished"],
 			"url": %q, "role": "sales_rep"}`, srv.URL), nil)
@@ -43,8 +33,7 @@ func TestWebhookSubscriptionHearsFlowEvents(t *testing.T) {
 		wantState(t, w.instance(t, v.ID), store.FlowApproved)
 		runJobs(t, app, time.Minute)
 
-		mu.Lock()
-		defer mu.Unlock()
+		got := received()
 		if len(got) != 2 {
 			t.Fatalf("%d deliveries, want 2 (task decided, flow finished): %v", len(got), got)
 		}
@@ -74,17 +63,7 @@ func TestWebhookSubscriptionHearsFlowEvents(t *testing.T) {
 // scoped by owner hears nothing, as a subscription is no user.
 func TestWebhookSubscriptionKeepsToItsRoleRows(t *testing.T) {
 	enginetest.EachWith(t, enginetest.WithReceiver, func(t *testing.T, app *enginetest.App) {
-		var mu sync.Mutex
-		var got []map[string]any
-		srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-			var p map[string]any
-			b, _ := io.ReadAll(r.Body)
-			_ = json.Unmarshal(b, &p)
-			mu.Lock()
-			got = append(got, p)
-			mu.Unlock()
-		}))
-		defer srv.Close()
+		srv, received := hookReceiver(t)
 		w := newWorld(t, app)
 		role := `{"kind": "role", "key": "east_feed", "title": "East feed", "grants": [
 			{"form": "order", "actions": ["read"], "scope": "filter", "filter": "region == \"east\"", "fields": {"margin": "hidden"}}]}`
@@ -102,8 +81,7 @@ func TestWebhookSubscriptionKeepsToItsRoleRows(t *testing.T) {
 		app.Expect(t, 204, "DELETE", fmt.Sprintf("/api/v1/forms/order/records/%d", east), "", nil)
 		runJobs(t, app, time.Minute)
 
-		mu.Lock()
-		defer mu.Unlock()
+		got := received()
 		var events []string
 		for _, p := range got {
 			rec, _ := p["record"].(map[string]any)
@@ -126,4 +104,25 @@ func TestWebhookSubscriptionKeepsToItsRoleRows(t *testing.T) {
 			t.Errorf("events %v, want %v (the west order's move and delete unheard; nothing for the owner-scoped role)", events, want)
 		}
 	})
+}
+
+// hookReceiver is a webhook receiver that keeps every payload it is sent;
+// received lists them so far.
+func hookReceiver(t *testing.T) (srv *httptest.Server, received func() []map[string]any) {
+	var mu sync.Mutex
+	var got []map[string]any
+	srv = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		var p map[string]any
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &p)
+		mu.Lock()
+		got = append(got, p)
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
 }
