@@ -110,8 +110,8 @@ func openTestReportData(t *testing.T, d store.Dialect) *reportData {
 		_ = rd.close()
 	})
 	if err != nil {
-		if os.Getenv("CI") != "true" && rd.engine == nil && rd.pg == nil {
-			t.Skipf("PostgreSQL not reachable: %v", err)
+		if rd.engine == nil && rd.pg == nil {
+			storetest.WithoutPostgres(t, "PostgreSQL not reachable: %v", err)
 		}
 		t.Fatal(err)
 	}

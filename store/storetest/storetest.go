@@ -67,6 +67,17 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	return db
 }
 
+// WithoutPostgres ends a test that cannot reach PostgreSQL: a failure under
+// CI=true, where every dialect must run, and a skip in a local run without
+// it.
+func WithoutPostgres(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("PostgreSQL is required under CI=true: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
 // DSN returns the connection string of a fresh database of dialect d: an
 // SQLite file in t's temp folder, or a new PostgreSQL schema (dropped at
 // cleanup) selected through search_path.
@@ -83,10 +94,7 @@ func DSN(t testing.TB, d store.Dialect) string {
 	defer cancel()
 	admin, err := store.Open(ctx, base)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI=true: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable (%v); set MOSAIC_TEST_PG or start it", err)
+		WithoutPostgres(t, "PostgreSQL not reachable (%v); set MOSAIC_TEST_PG or start it", err)
 	}
 	defer admin.Close()
 	schema := "t_" + randomHex(8)
