@@ -2,7 +2,8 @@
 
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { onTestFailed, type TestContext } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.MOSAIC_CHROMIUM ?? '/usr/bin/chromium';
 export const shotsDir = resolve(__dirname, '..', 'test-results');
@@ -33,6 +34,35 @@ export function launch(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/** A Chinese-speaking browser context with one page at viewport; the
+ * page's console errors and uncaught exceptions are added to errors, which
+ * the tests expect to stay empty. */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  errors: string[],
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...options });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page };
+}
+
+/** A beforeEach hook: when a test fails, a screenshot of the page (as it is
+ * then) is saved as <prefix><test name>. */
+export function shotWhenFailed(page: () => Page, prefix: string): (ctx: TestContext) => void {
+  return (ctx) => {
+    onTestFailed(async () => {
+      await shot(page(), `${prefix}${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
+    });
+  };
 }
 
 /** Saves a screenshot of the page as test-results/<name>.png. */

@@ -6,10 +6,10 @@
 // then an order between the old and the new threshold is routed by the new
 // rule. Orders and users are made through the API: they are not the subject.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, launch, shot } from './browser';
+import { browserAvailable, launch, shot, openPage, shotWhenFailed } from './browser';
 
 const run = browserAvailable();
 
@@ -40,7 +40,6 @@ async function dragTo(page: Page, source: Locator, x: number, y: number): Promis
 describe.skipIf(!run)('flow designer in Chromium', () => {
   let server: Server;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let token = '';
   let storedOrder = 0;
@@ -77,20 +76,10 @@ describe.skipIf(!run)('flow designer in Chromium', () => {
     storedOrder = await order(80_000);
 
     browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    ({ page } = await openPage(browser, { width: 1280, height: 800 }, consoleErrors));
   });
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      await shot(page, `flows-failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    });
-  });
+  beforeEach(shotWhenFailed(() => page, 'flows-failed-'));
 
   afterAll(async () => {
     await browser?.close();

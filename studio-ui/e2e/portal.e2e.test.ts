@@ -6,10 +6,10 @@
 // contract and the tracker moves on. B's link shows none of A's. On a
 // desktop and on a phone, in Chinese, with screenshots.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, launch, shot } from './browser';
+import { browserAvailable, launch, shot, shotWhenFailed } from './browser';
 
 const run = browserAvailable();
 
@@ -136,11 +136,7 @@ describe.skipIf(!run)('customer portal in Chromium', () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
   });
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      await shot(page, `failed-portal-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    });
-  });
+  beforeEach(shotWhenFailed(() => page, 'failed-portal-'));
 
   afterAll(async () => {
     await browser?.close();

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, launch, settledShot } from './browser';
+import { browserAvailable, launch, openPage, settledShot } from './browser';
 import { apiCall, login, signInToApp } from './people';
 
 const run = browserAvailable();
@@ -59,14 +59,9 @@ describe.skipIf(!run)('record actions in Chromium', () => {
     ids.rejected = (await call<{ id: number }>(repToken, 'POST', '/api/v1/forms/quote/records', { lead: lead.id, customer: customer.id, status: 'rejected', items })).id;
     ids.late = (await call<{ id: number }>(repToken, 'POST', '/api/v1/forms/quote/records', { lead: lead.id, customer: customer.id, status: 'sent', items })).id;
 
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-    ctx.setDefaultTimeout(15_000);
-    contexts.push(ctx);
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    const opened = await openPage(browser, { width: 1280, height: 860 }, consoleErrors, { acceptDownloads: true });
+    contexts.push(opened.context);
+    page = opened.page;
     await signInToApp(page, server.url, rep.email, password);
   });
 

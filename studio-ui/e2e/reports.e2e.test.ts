@@ -6,10 +6,10 @@
 // no margin in the records. The orders themselves are made through the API
 // first: they are the data, not the subject.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, drag, launch, shot } from './browser';
+import { browserAvailable, drag, launch, shot, openPage, shotWhenFailed } from './browser';
 import { bars, clickBar } from './charts';
 
 const run = browserAvailable();
@@ -69,7 +69,6 @@ async function seedOrders(server: Server) {
 describe.skipIf(!run)('reports and dashboards in Chromium', () => {
   let server: Server;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
 
@@ -77,20 +76,10 @@ describe.skipIf(!run)('reports and dashboards in Chromium', () => {
     server = await startServer();
     await seedOrders(server);
     browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    ({ page } = await openPage(browser, { width: 1280, height: 860 }, consoleErrors));
   });
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      await shot(page, `reports-failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    });
-  });
+  beforeEach(shotWhenFailed(() => page, 'reports-failed-'));
 
   afterAll(async () => {
     await browser?.close();

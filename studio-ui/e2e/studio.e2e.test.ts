@@ -4,37 +4,26 @@
 // through the generated form. Then the conflict a second editor causes, the
 // English UI, and the size of the first load.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, drag, launch, shot } from './browser';
+import { browserAvailable, drag, launch, shot, openPage, shotWhenFailed } from './browser';
 
 const run = browserAvailable();
 
 describe.skipIf(!run)('studio in Chromium', () => {
   let server: Server;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startServer();
     browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    ({ page } = await openPage(browser, { width: 1280, height: 800 }, consoleErrors));
   });
 
-  beforeEach((ctx) => {
-    onTestFailed(async () => {
-      await shot(page, `failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    });
-  });
+  beforeEach(shotWhenFailed(() => page, 'failed-'));
 
   afterAll(async () => {
     await browser?.close();

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { admin, startServer, type Server } from './server';
-import { browserAvailable, launch, shot } from './browser';
+import { browserAvailable, launch, openPage, shot } from './browser';
 import { apiCall, login, pickOption, signInToApp } from './people';
 
 const run = browserAvailable();
@@ -33,14 +33,8 @@ describe.skipIf(!run)('workspace in Chromium', () => {
 
   /** A fresh browser (own session) for one person. */
   async function person(width = 1280, height = 860): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', acceptDownloads: true });
-    ctx.setDefaultTimeout(15_000);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    const { context, page } = await openPage(browser, { width, height }, consoleErrors, { acceptDownloads: true });
+    contexts.push(context);
     pages.push(page);
     return page;
   }
